@@ -1,0 +1,1 @@
+"""The business of Orderly: models, rules and services. Imports neither nicegui nor httpx."""

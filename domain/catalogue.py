@@ -1,0 +1,23 @@
+"""Reading the shop for the storefront: the shop, its products, a customer's order by token."""
+
+from domain.models import Order, Product, Shop
+
+
+async def default_shop() -> Shop:
+    """The shop this storefront serves (one per deployment for now: the first one)."""
+    return await Shop.all().order_by('id').first()
+
+
+async def products_for_sale(shop: Shop) -> list[Product]:
+    return await Product.filter(shop_id=shop.id, active=True).order_by('position', 'id')
+
+
+async def products_by_id(shop: Shop, ids: list[int]) -> dict[int, Product]:
+    return {p.id: p for p in await Product.filter(shop_id=shop.id, id__in=ids, active=True)}
+
+
+async def order_by_token(shop: Shop, token: str) -> Order | None:
+    """The order behind a customer's link, with its lines; None for unknown tokens."""
+    if not token or len(token) > 64:
+        return None
+    return await Order.get_or_none(shop_id=shop.id, token=token).prefetch_related('lines')

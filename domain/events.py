@@ -1,0 +1,63 @@
+"""Domain events announced after commit, and the in-process hub that pages and workers subscribe to.
+
+The domain only publishes; the UI (live pages) and integrations (outbox dispatcher) subscribe in main.py.
+"""
+
+import inspect
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OrderPlaced:
+    shop_id: int
+    order_id: int
+    code: str
+    customer_name: str
+    total: Decimal
+    currency: str
+    is_test: bool
+
+
+@dataclass(frozen=True)
+class OutboxQueued:
+    """New outbox rows are waiting: wakes the dispatcher without waiting for its timer."""
+
+    shop_id: int
+    count: int
+
+
+Handler = Callable[[Any], Awaitable[None] | None]
+
+
+class EventHub:
+    """Publish/subscribe by event type; a failing subscriber is logged and never breaks the publisher."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type, list[Handler]] = defaultdict(list)
+
+    def subscribe(self, event_type: type, handler: Handler) -> Callable[[], None]:
+        """Call `handler` for every event of `event_type`; returns a function that unsubscribes."""
+        self._handlers[event_type].append(handler)
+        return lambda: self._handlers[event_type].remove(handler) if handler in self._handlers[event_type] else None
+
+    async def publish(self, event: object) -> None:
+        for handler in list(self._handlers[type(event)]):
+            try:
+                result = handler(event)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception('subscriber %r failed on %r', handler, event)
+
+    def clear(self) -> None:
+        self._handlers.clear()
+
+
+hub = EventHub()

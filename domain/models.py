@@ -1,0 +1,201 @@
+"""Tortoise models. Every shop-owned row carries its shop, and every query filters by it."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.schemas import DeliveryMethod
+from domain.statuses import OrderStatus
+
+
+def _money(**kwargs) -> fields.DecimalField:
+    return fields.DecimalField(max_digits=12, decimal_places=2, **kwargs)
+
+
+class Shop(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=120)
+    code_prefix = fields.CharField(max_length=8, unique=True)
+    currency = fields.CharField(max_length=3, default='EUR')
+    timezone = fields.CharField(max_length=64, default='Europe/Brussels')
+    email = fields.CharField(max_length=254, default='')  # the shop's address: merchant mails, Reply-To
+    next_order_number = fields.IntField(default=1001)  # only ever increases: codes never repeat
+    shipping_cost = _money(default=0)
+    shipping_vat_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=21)
+    pickup_address = fields.CharField(max_length=300, default='')
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = 'shop'
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='products', on_delete=fields.CASCADE, db_index=True)
+    sku = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default='')
+    price = _money()  # incl. VAT
+    vat_rate = fields.DecimalField(max_digits=5, decimal_places=2)
+    stock = fields.IntField(default=0)
+    swatch = fields.CharField(max_length=7, default='#9ca3af')  # colour shown where there is no picture
+    image_url = fields.CharField(max_length=500, default='')
+    active = fields.BooleanField(default=True)
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = 'product'
+        unique_together = (('shop', 'sku'),)
+
+
+class Customer(Model):
+    """A shop's customer; account fields (password, verification) come with customer accounts."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='customers', on_delete=fields.CASCADE, db_index=True)
+    email = fields.CharField(max_length=254)
+    name = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=30, default='')
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = 'customer'
+        unique_together = (('shop', 'email'),)
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='orders', on_delete=fields.CASCADE, db_index=True)
+    number = fields.IntField()
+    code = fields.CharField(max_length=32, unique=True)
+    token = fields.CharField(max_length=64, unique=True)  # the customer's unguessable link
+    idempotency_key = fields.CharField(max_length=64)
+    version = fields.IntField(default=1)  # optimistic locking for concurrent edits
+    status = fields.CharEnumField(OrderStatus, max_length=32, default=OrderStatus.ORDER_RECEIVED)
+    is_test = fields.BooleanField(default=False)
+    customer = fields.ForeignKeyField('models.Customer', related_name='orders', null=True,
+                                      on_delete=fields.SET_NULL, db_index=True)
+    customer_name = fields.CharField(max_length=120)
+    email = fields.CharField(max_length=254)
+    phone = fields.CharField(max_length=30, default='')
+    vat_number = fields.CharField(max_length=32, default='')
+    delivery_method = fields.CharEnumField(DeliveryMethod, max_length=16)
+    street = fields.CharField(max_length=200, default='')
+    postal_code = fields.CharField(max_length=16, default='')
+    city = fields.CharField(max_length=200, default='')
+    country = fields.CharField(max_length=2, default='')
+    note = fields.TextField(default='')
+    reference = fields.CharField(max_length=200, default='')  # internal reference or tracking code
+    currency = fields.CharField(max_length=3)
+    subtotal = _money()
+    shipping_cost = _money()
+    vat_total = _money()
+    total = _money()
+    line_count = fields.IntField()  # stored so the grid never counts lines per row
+    item_count = fields.IntField()
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'order'
+        unique_together = (('shop', 'number'), ('shop', 'idempotency_key'))
+        indexes = (('shop', 'created_at'), ('shop', 'status', 'created_at'))
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+
+class OrderLine(Model):
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='order_lines', on_delete=fields.CASCADE,
+                                  db_index=False)
+    order = fields.ForeignKeyField('models.Order', related_name='lines', on_delete=fields.CASCADE, db_index=True)
+    product = fields.ForeignKeyField('models.Product', related_name='order_lines', null=True,
+                                     on_delete=fields.SET_NULL)
+    position = fields.IntField()
+    sku = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200)
+    quantity = fields.IntField()
+    unit_price = _money()  # incl. VAT, as sold
+    vat_rate = fields.DecimalField(max_digits=5, decimal_places=2)
+    total = _money()
+
+    class Meta:
+        table = 'order_line'
+        ordering = ('position',)
+
+
+class LogEntry(Model):
+    """The shop's Logs and each order's history: who did what, when."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='log_entries', on_delete=fields.CASCADE,
+                                  db_index=False)
+    order = fields.ForeignKeyField('models.Order', related_name='log_entries', null=True,
+                                   on_delete=fields.SET_NULL, db_index=True)
+    order_code = fields.CharField(max_length=32, default='')  # survives the order's deletion
+    kind = fields.CharField(max_length=40)  # e.g. order.placed, order.status_changed, admin.login
+    actor = fields.CharField(max_length=254)  # "customer", "system" or an admin's e-mail
+    message = fields.TextField()
+    data = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'log_entry'
+        indexes = (('shop', 'created_at'), ('shop', 'order_code'))
+
+
+class OutboxState(StrEnum):
+    PENDING = 'pending'  # waiting for its first or next attempt
+    DELIVERED = 'delivered'
+    DEAD = 'dead'  # gave up; the merchant sees it
+
+
+class OutboxMessage(Model):
+    """A side effect written in the same transaction as its cause and delivered after commit, with retries."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='outbox', on_delete=fields.CASCADE, db_index=True)
+    order = fields.ForeignKeyField('models.Order', related_name='outbox', null=True, on_delete=fields.SET_NULL,
+                                   db_index=True)
+    order_code = fields.CharField(max_length=32, default='')
+    event_id = fields.CharField(max_length=40, unique=True)  # stable across retries: Message-ID, webhook-id
+    channel = fields.CharField(max_length=16)  # mail, push, webhook, invoice: which integration delivers it
+    event = fields.CharField(max_length=40)  # order.created, order.status_changed, ...
+    template = fields.CharField(max_length=40, default='')  # what to render: customer_confirmation, ...
+    recipient = fields.CharField(max_length=254, default='')  # address, admin id, endpoint id; '' = all
+    payload = fields.JSONField(default=dict)
+    state = fields.CharEnumField(OutboxState, max_length=16, default=OutboxState.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    lease_expires_at = fields.DatetimeField(null=True)  # a worker's claim; expired leases come back
+    leased_by = fields.CharField(max_length=64, default='')
+    last_error = fields.TextField(default='')
+    created_at = fields.DatetimeField()
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'outbox_message'
+        indexes = (('state', 'next_attempt_at'),)
+
+
+class AdminRole(StrEnum):
+    OWNER = 'owner'
+    EMPLOYEE = 'employee'
+
+
+class AdminUser(Model):
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='admins', on_delete=fields.CASCADE, db_index=True)
+    email = fields.CharField(max_length=254)
+    name = fields.CharField(max_length=120, default='')
+    password_hash = fields.CharField(max_length=200)
+    role = fields.CharEnumField(AdminRole, max_length=16, default=AdminRole.EMPLOYEE)
+    receives_order_mails = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = 'admin_user'
+        unique_together = (('shop', 'email'),)

@@ -1,0 +1,42 @@
+"""The demo shop an empty database starts with, so a newcomer can order at once."""
+
+import logging
+import secrets
+from decimal import Decimal
+
+from tortoise.transactions import in_transaction
+
+from domain.models import AdminRole, AdminUser, Product, Shop
+from domain.passwords import hash_password
+
+log = logging.getLogger(__name__)
+
+DEMO_PRODUCTS = [
+    # name, SKU, price incl. VAT, VAT rate, stock, swatch
+    ('Espresso beans, 1 kg', 'COF-ESP-1K', '24.95', '6', 40, '#6b4226'),
+    ('Ceramic pour-over dripper', 'BRW-DRP-01', '29.00', '21', 15, '#e8dcc8'),
+    ('Stoneware mug, sage', 'MUG-SAG-35', '14.50', '21', 60, '#9caf88'),
+    ('Gooseneck kettle 1 l', 'KET-GN-1L', '59.00', '21', 8, '#2f3e46'),
+    ('Paper filters (100)', 'FLT-100', '6.95', '21', 120, '#f5f0e6'),
+    ('Barista cookbook', 'BOOK-BAR', '32.00', '6', 3, '#c8553d'),
+]
+
+
+async def ensure_demo_shop(*, admin_email: str, admin_password: str | None) -> str | None:
+    """Create the demo shop on an empty database; return the generated admin password if one was made."""
+    if await Shop.exists():
+        return None
+    generated = None if admin_password else secrets.token_urlsafe(12)
+    async with in_transaction():
+        shop = await Shop.create(name='Demo shop', code_prefix='DEMO', currency='EUR', timezone='Europe/Brussels',
+                                 email='orders@demo-shop.example', shipping_cost=Decimal('6.95'),
+                                 pickup_address='Demo shop, Grote Markt 1, 1000 Brussels')
+        await Product.bulk_create([
+            Product(shop=shop, name=name, sku=sku, price=Decimal(price), vat_rate=Decimal(rate), stock=stock,
+                    swatch=swatch, position=index)
+            for index, (name, sku, price, rate, stock, swatch) in enumerate(DEMO_PRODUCTS)
+        ])
+        await AdminUser.create(shop=shop, email=admin_email.lower(), name='Owner', role=AdminRole.OWNER,
+                               password_hash=hash_password(admin_password or generated))
+    log.info('created the demo shop with %d products', len(DEMO_PRODUCTS))
+    return generated

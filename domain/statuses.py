@@ -1,0 +1,65 @@
+"""Order statuses with the seed's wording, the allowed changes in one table, and the payment rule."""
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    ORDER_RECEIVED = 'order_received'
+    AWAITING_PAYMENT = 'awaiting_payment'
+    PAYMENT_RECEIVED = 'payment_received'
+    PROCESSING = 'processing'
+    SHIPPED = 'shipped'
+    READY_FOR_PICKUP = 'ready_for_pickup'
+    COMPLETED = 'completed'
+    CANCELLED = 'cancelled'
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS: dict[OrderStatus, str] = {
+    OrderStatus.ORDER_RECEIVED: 'Order received',
+    OrderStatus.AWAITING_PAYMENT: 'Waiting for payment',
+    OrderStatus.PAYMENT_RECEIVED: 'Payment received',
+    OrderStatus.PROCESSING: 'Processing order',
+    OrderStatus.SHIPPED: 'Order shipped',
+    OrderStatus.READY_FOR_PICKUP: 'Ready for pickup',
+    OrderStatus.COMPLETED: 'Completed',
+    OrderStatus.CANCELLED: 'Cancelled',
+}
+
+S = OrderStatus
+# The one table of allowed changes: from a status (key) to any of the listed ones.
+ALLOWED_CHANGES: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.ORDER_RECEIVED: frozenset({S.AWAITING_PAYMENT, S.PAYMENT_RECEIVED, S.PROCESSING, S.SHIPPED, S.READY_FOR_PICKUP,
+                                 S.COMPLETED, S.CANCELLED}),
+    S.AWAITING_PAYMENT: frozenset({S.ORDER_RECEIVED, S.PAYMENT_RECEIVED, S.PROCESSING, S.SHIPPED, S.READY_FOR_PICKUP,
+                                   S.COMPLETED, S.CANCELLED}),
+    S.PAYMENT_RECEIVED: frozenset({S.PROCESSING, S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED, S.CANCELLED}),
+    S.PROCESSING: frozenset({S.PAYMENT_RECEIVED, S.SHIPPED, S.READY_FOR_PICKUP, S.COMPLETED, S.CANCELLED}),
+    S.SHIPPED: frozenset({S.PROCESSING, S.READY_FOR_PICKUP, S.COMPLETED, S.CANCELLED}),
+    S.READY_FOR_PICKUP: frozenset({S.PROCESSING, S.SHIPPED, S.COMPLETED, S.CANCELLED}),
+    S.COMPLETED: frozenset({S.PROCESSING, S.SHIPPED, S.CANCELLED}),
+    S.CANCELLED: frozenset({S.ORDER_RECEIVED, S.AWAITING_PAYMENT}),
+}
+
+PAYABLE = frozenset({S.ORDER_RECEIVED, S.AWAITING_PAYMENT})
+
+PROCESSING_WHILE_PAYMENT_EXPECTED = 'Do not change the status to Processing order if you still expect a payment.'
+
+
+def is_payable(status: OrderStatus) -> bool:
+    """The customer can pay only while the order is received or waiting for payment."""
+    return status in PAYABLE
+
+
+def check_status_change(current: OrderStatus, new: OrderStatus) -> str | None:
+    """Raise `InvalidStatusChange` if not allowed; return a warning the caller must confirm, or None."""
+    from domain.errors import InvalidStatusChange
+
+    if new not in ALLOWED_CHANGES[current]:
+        raise InvalidStatusChange(f'An order cannot go from "{current.label}" to "{new.label}".')
+    if new is S.PROCESSING and current is S.AWAITING_PAYMENT:
+        return PROCESSING_WHILE_PAYMENT_EXPECTED
+    return None
