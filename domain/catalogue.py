@@ -1,6 +1,10 @@
 """Reading the shop for the storefront: the shop, its products, a customer's order by token."""
 
+from decimal import Decimal
+
 from domain.models import Order, Product, Shop
+from domain.money import PricedLine, Totals, compute_totals
+from domain.schemas import DeliveryMethod
 
 
 async def default_shop() -> Shop:
@@ -21,3 +25,17 @@ async def order_by_token(shop: Shop, token: str) -> Order | None:
     if not token or len(token) > 64:
         return None
     return await Order.get_or_none(shop_id=shop.id, token=token).prefetch_related('lines')
+
+
+def priced_line(product: Product, quantity: int) -> PricedLine:
+    """A cart line at the product's current price: prices always come from the shop, never from the browser."""
+    return PricedLine(product_id=product.id, sku=product.sku, name=product.name, quantity=quantity,
+                      unit_price=product.price, vat_rate=product.vat_rate)
+
+
+def shipping_cost(shop: Shop, delivery_method: DeliveryMethod) -> Decimal:
+    return shop.shipping_cost if delivery_method is DeliveryMethod.SHIPPING else Decimal('0.00')
+
+
+def cart_totals(shop: Shop, lines: list[PricedLine], delivery_method: DeliveryMethod) -> Totals:
+    return compute_totals(lines, shipping_cost(shop, delivery_method), shop.shipping_vat_rate)

@@ -8,10 +8,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from domain.catalogue import cart_totals, priced_line, products_by_id
 from domain.errors import OutOfStock, ProductUnavailable
 from domain.events import OrderPlaced, OutboxQueued, hub
 from domain.models import AdminUser, LogEntry, Order, OrderLine, OutboxMessage, Product, Shop
-from domain.money import PricedLine, compute_totals, format_money
+from domain.money import format_money
 from domain.order_codes import format_order_code
 from domain.outbox import order_placed_messages
 from domain.schemas import CheckoutForm, DeliveryMethod
@@ -46,8 +47,7 @@ async def place_order(*, shop: Shop, form: CheckoutForm, is_test: bool = False, 
 
 
 async def _load_products(shop: Shop, form: CheckoutForm) -> dict[int, Product]:
-    ids = [line.product_id for line in form.lines]
-    products = {p.id: p for p in await Product.filter(shop_id=shop.id, id__in=ids, active=True)}
+    products = await products_by_id(shop, [line.product_id for line in form.lines])
     for index, line in enumerate(form.lines):
         if line.product_id not in products:
             raise ProductUnavailable(f'lines.{index}')
@@ -74,10 +74,8 @@ async def _next_order_number(shop: Shop) -> int:
 async def _place_in_transaction(shop: Shop, form: CheckoutForm, is_test: bool, actor: str,
                                 initial_status: OrderStatus) -> tuple[Order, int]:
     products = await _load_products(shop, form)
-    priced = [PricedLine(product_id=p.id, sku=p.sku, name=p.name, quantity=line.quantity, unit_price=p.price,
-                         vat_rate=p.vat_rate) for line in form.lines for p in [products[line.product_id]]]
-    shipping = shop.shipping_cost if form.delivery_method is DeliveryMethod.SHIPPING else 0
-    totals = compute_totals(priced, shipping, shop.shipping_vat_rate)
+    priced = [priced_line(products[line.product_id], line.quantity) for line in form.lines]
+    totals = cart_totals(shop, priced, form.delivery_method)
     now = datetime.now(UTC)
     async with in_transaction():
         number = await _next_order_number(shop)
@@ -102,9 +100,10 @@ async def _place_in_transaction(shop: Shop, form: CheckoutForm, is_test: bool, a
             for index, line in enumerate(priced)
         ])
         what = 'Test order' if is_test else 'Order'
+        amount = format_money(order.total, order.currency)
         await LogEntry.create(
             shop_id=shop.id, order=order, order_code=order.code, kind='order.placed', actor=actor, created_at=now,
-            message=f'{what} {order.code} placed by {order.customer_name} ({format_money(order.total, order.currency)})',
+            message=f'{what} {order.code} placed by {order.customer_name} ({amount})',
             data={'total': str(order.total), 'lines': len(priced), 'is_test': is_test},
         )
         admins = await AdminUser.filter(shop_id=shop.id, receives_order_mails=True)

@@ -1,0 +1,49 @@
+"""Composes Orderly: settings, database, pages. `python main.py` runs it; `python main.py --help` lists settings."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from nicegui import app, ui
+from tortoise.contrib.fastapi import register_tortoise
+
+from config import Settings, settings_help
+from domain.events import hub
+from domain.seed import ensure_demo_shop
+from integrations.database import tortoise_config
+from ui import storefront
+
+log = logging.getLogger('orderly')
+
+
+def parse_arguments() -> None:
+    parser = argparse.ArgumentParser(description='Orderly: order management for webshop merchants.',
+                                     epilog=settings_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.parse_args()
+
+
+def compose(settings: Settings) -> None:
+    """Wire the database, the demo shop and the pages into NiceGUI's app."""
+    hub.clear()  # subscribers of a previous composition (tests re-run this file) must not linger
+    register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=True)
+
+    async def seed() -> None:
+        admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
+        generated = await ensure_demo_shop(admin_email=settings.admin_email, admin_password=admin_password)
+        if generated:
+            # printed once, to the console only: it is never written to a log file
+            print(f'\nDemo shop created. Admin: {settings.admin_email}  password: {generated}\n', flush=True)
+
+    app.on_startup(seed)
+    storefront.add_pages()
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    if Path(sys.argv[0]).name == 'main.py':
+        parse_arguments()
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    settings = Settings()
+    compose(settings)
+    ui.run(host=settings.host, port=settings.port, title='Orderly', storage_secret=settings.ensure_secret_key(),
+           reload=False, show=False, favicon='🧾')

@@ -1,0 +1,1 @@
+"""NiceGUI pages, thin: they read through domain queries and act through domain services."""

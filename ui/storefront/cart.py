@@ -1,0 +1,81 @@
+"""`/cart`: the cart's lines with editable quantities and live totals."""
+
+from nicegui import ui
+
+from domain.catalogue import cart_totals, default_shop, priced_line, products_by_id
+from domain.models import Product, Shop
+from domain.money import format_money
+from domain.schemas import MAX_QUANTITY, DeliveryMethod
+from ui.components.swatch import ProductSwatch
+from ui.storefront import cart_state
+from ui.storefront.frame import storefront_frame
+
+
+async def cart_page() -> None:
+    shop = await default_shop()
+    products = await products_by_id(shop, list(cart_state.cart()))
+    with storefront_frame(shop, 'Cart') as cart_button:
+        ui.label('Your cart').classes('text-2xl font-semibold')
+
+        @ui.refreshable
+        def totals() -> None:
+            lines = [priced_line(products[pid], qty) for pid, qty in cart_state.cart().items() if pid in products]
+            subtotal = cart_totals(shop, lines, DeliveryMethod.PICKUP).subtotal
+            with ui.row().classes('w-full justify-end items-baseline gap-4'):
+                ui.label('Subtotal').classes('text-stone-600')
+                ui.label(format_money(subtotal, shop.currency)).classes('text-xl font-semibold cart-subtotal')
+            ui.label(f'Shipping {format_money(shop.shipping_cost, shop.currency)}, or pick up for free: '
+                     'you choose at checkout.').classes('w-full text-right text-sm text-stone-500')
+
+        @ui.refreshable
+        def content() -> None:
+            items = {pid: qty for pid, qty in cart_state.cart().items() if pid in products}
+            if not items:
+                with ui.column().classes('w-full items-center gap-3 py-12'):
+                    ui.icon('remove_shopping_cart', size='xl').classes('text-stone-400')
+                    ui.label('Your cart is empty.').classes('text-lg')
+                    ui.button('Browse the products', on_click=lambda: ui.navigate.to('/')).props('no-caps')
+                return
+            with ui.card().classes('w-full p-0').props('flat bordered'):
+                for pid, qty in items.items():
+                    cart_line(shop, products[pid], qty, on_change=changed)
+            totals()
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Checkout', icon='arrow_forward', on_click=lambda: ui.navigate.to('/checkout')) \
+                    .props('unelevated no-caps size=lg')
+
+        def changed(removed: bool) -> None:
+            cart_button.refresh()
+            content.refresh() if removed else totals.refresh()
+
+        content()
+
+
+def cart_line(shop: Shop, product: Product, quantity: int, on_change) -> None:
+    def set_quantity(event) -> None:
+        value = event.value
+        if value is None or int(value) != value or not 1 <= value <= min(product.stock, MAX_QUANTITY):
+            quantity_input.error = (f'Choose 1 to {product.stock}.' if product.stock > 0
+                                    else 'Sold out: please remove it.')
+            return
+        quantity_input.error = None
+        cart_state.set_quantity(product.id, int(value))
+        line_total.text = format_money(product.price * int(value), shop.currency)
+        on_change(removed=False)
+
+    def remove() -> None:
+        cart_state.set_quantity(product.id, 0)
+        on_change(removed=True)
+
+    with ui.row().classes('w-full items-center gap-3 p-3 border-b border-stone-200 no-wrap cart-line'):
+        ProductSwatch(product, size='w-14 h-14')
+        with ui.column().classes('grow gap-0 min-w-0'):
+            ui.label(product.name).classes('font-medium truncate')
+            ui.label(f'{format_money(product.price, shop.currency)} each').classes('text-sm text-stone-500')
+        quantity_input = ui.number('Qty', value=quantity, min=1, max=product.stock, step=1, precision=0,
+                                   on_change=set_quantity).props('dense outlined').classes('w-20') \
+        .mark(f'qty-{product.sku}')
+        line_total = ui.label(format_money(product.price * quantity, shop.currency)) \
+            .classes('w-24 text-right font-medium max-sm:hidden')
+        ui.button(icon='delete', on_click=remove).props('flat round dense aria-label="Remove"') \
+        .mark(f'remove-{product.sku}')

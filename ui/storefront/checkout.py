@@ -1,0 +1,146 @@
+"""`/checkout`: the customer's details and delivery, the order summary, and "Place order"."""
+
+import secrets
+
+from nicegui import app, ui
+
+from domain.catalogue import cart_totals, default_shop, priced_line, products_by_id
+from domain.checkout import place_order
+from domain.errors import InvalidCheckout
+from domain.models import Product, Shop
+from domain.money import format_money
+from domain.schemas import DeliveryMethod, parse_checkout
+from ui.storefront import cart_state
+from ui.storefront.frame import storefront_frame
+
+COUNTRIES = {'BE': 'Belgium', 'NL': 'Netherlands', 'LU': 'Luxembourg', 'FR': 'France', 'DE': 'Germany'}
+
+
+def checkout_key() -> str:
+    """The idempotency key of this cart's checkout: the same across double clicks, tabs and resubmits."""
+    if 'checkout_key' not in app.storage.user:
+        app.storage.user['checkout_key'] = secrets.token_urlsafe(24)
+    return app.storage.user['checkout_key']
+
+
+async def checkout_page() -> None:
+    shop = await default_shop()
+    products = await products_by_id(shop, list(cart_state.cart()))
+    with storefront_frame(shop, 'Checkout'):
+        ui.label('Checkout').classes('text-2xl font-semibold')
+        if not any(pid in products for pid in cart_state.cart()):
+            ui.label('Your cart is empty.').classes('text-lg')
+            ui.button('Browse the products', on_click=lambda: ui.navigate.to('/')).props('no-caps')
+            return
+        CheckoutForm(shop, products)
+
+
+class CheckoutForm:
+    """The form's inputs by field name, so the domain's messages land next to the right field."""
+
+    def __init__(self, shop: Shop, products: dict[int, Product]) -> None:
+        self.shop = shop
+        self.products = products
+        self.line_errors: dict[int, str] = {}
+        with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-5 gap-6'):
+            with ui.column().classes('md:col-span-3 gap-4'):
+                self.build_fields()
+            with ui.column().classes('md:col-span-2 gap-3'):
+                self.summary()
+                self.submit_button = ui.button('Place order', icon='check', on_click=self.submit) \
+                    .props('unelevated no-caps size=lg').classes('w-full').mark('place-order')
+
+    def build_fields(self) -> None:
+        with ui.card().classes('w-full gap-2').props('flat bordered'):
+            ui.label('Your details').classes('text-lg font-medium')
+            self.inputs = {
+                'name': ui.input('Name').props('outlined autocomplete=name'),
+                'email': ui.input('E-mail').props('outlined type=email autocomplete=email'),
+                'phone': ui.input('Phone (optional)').props('outlined type=tel autocomplete=tel'),
+            }
+        with ui.card().classes('w-full gap-2').props('flat bordered'):
+            ui.label('Delivery').classes('text-lg font-medium')
+            shipping = f'Shipping ({format_money(self.shop.shipping_cost, self.shop.currency)})'
+            self.delivery = ui.radio({DeliveryMethod.SHIPPING.value: shipping,
+                                      DeliveryMethod.PICKUP.value: 'Pickup in the shop (free)'},
+                                     value=DeliveryMethod.SHIPPING.value, on_change=self.delivery_changed) \
+                .props('inline').mark('delivery_method')
+            with ui.column().classes('w-full gap-2') as self.address_block:
+                self.inputs['street'] = ui.input('Street and number').props('outlined autocomplete=street-address')
+                with ui.row().classes('w-full gap-2 no-wrap'):
+                    self.inputs['postal_code'] = ui.input('Postal code') \
+                        .props('outlined autocomplete=postal-code').classes('w-32')
+                    self.inputs['city'] = ui.input('City').props('outlined autocomplete=address-level2') \
+                        .classes('grow')
+                self.inputs['country'] = ui.select(COUNTRIES, value='BE', label='Country').props('outlined')
+            self.pickup_hint = ui.label(f'Pick up at {self.shop.pickup_address}.').classes('text-stone-600')
+            self.pickup_hint.set_visibility(False)
+            self.inputs['note'] = ui.textarea('Note for the shop (optional)').props('outlined autogrow')
+        for name, field_input in self.inputs.items():
+            field_input.mark(name).on_value_change(lambda e: setattr(e.sender, 'error', None))
+
+    @property
+    def delivery_method(self) -> DeliveryMethod:
+        return DeliveryMethod(self.delivery.value)
+
+    def delivery_changed(self) -> None:
+        self.address_block.set_visibility(self.delivery_method is DeliveryMethod.SHIPPING)
+        self.pickup_hint.set_visibility(self.delivery_method is DeliveryMethod.PICKUP)
+        self.summary.refresh()
+
+    @ui.refreshable_method
+    def summary(self) -> None:
+        lines = [priced_line(self.products[pid], qty) for pid, qty in cart_state.cart().items()
+                 if pid in self.products]
+        totals = cart_totals(self.shop, lines, self.delivery_method)
+        money = lambda amount: format_money(amount, self.shop.currency)  # noqa: E731
+        with ui.card().classes('w-full gap-2 order-summary').props('flat bordered'):
+            ui.label('Your order').classes('text-lg font-medium')
+            for line in lines:
+                with ui.row().classes('w-full justify-between no-wrap gap-2'):
+                    ui.label(f'{line.quantity} × {line.name}').classes('min-w-0')
+                    ui.label(money(line.total)).classes('shrink-0')
+                if line.product_id in self.line_errors:
+                    ui.label(self.line_errors[line.product_id]).classes('text-sm text-negative line-error')
+            ui.separator()
+            for label, amount in (('Subtotal', totals.subtotal), ('Shipping', totals.shipping)):
+                with ui.row().classes('w-full justify-between'):
+                    ui.label(label).classes('text-stone-600')
+                    ui.label(money(amount))
+            with ui.row().classes('w-full justify-between text-lg font-semibold'):
+                ui.label('Total')
+                ui.label(money(totals.total)).classes('checkout-total')
+            ui.label(f'incl. {money(totals.vat_total)} VAT').classes('text-sm text-stone-500 self-end')
+        ui.link('Edit cart', '/cart').classes('text-sm')
+
+    def form_data(self) -> dict:
+        data = {name: field_input.value or '' for name, field_input in self.inputs.items()}
+        data['delivery_method'] = self.delivery_method.value
+        data['lines'] = [{'product_id': pid, 'quantity': qty} for pid, qty in cart_state.cart().items()]
+        data['idempotency_key'] = checkout_key()
+        return data
+
+    async def submit(self) -> None:
+        self.submit_button.props('loading')
+        self.submit_button.disable()
+        try:
+            placed = await place_order(shop=self.shop, form=parse_checkout(self.form_data()))
+        except InvalidCheckout as error:
+            self.show_errors(error.field_errors)
+            ui.notify(str(error) if len(error.field_errors) > 1 else next(iter(error.field_errors.values())),
+                      type='negative')
+            return
+        finally:
+            self.submit_button.props(remove='loading')
+            self.submit_button.enable()
+        cart_state.clear()
+        ui.navigate.to(f'/order/{placed.order.token}')
+
+    def show_errors(self, field_errors: dict[str, str]) -> None:
+        product_ids = list(cart_state.cart())
+        self.line_errors = {product_ids[int(field.split('.')[1])]: message
+                            for field, message in field_errors.items() if field.startswith('lines.')}
+        for name, message in field_errors.items():
+            if name in self.inputs:
+                self.inputs[name].error = message
+        self.summary.refresh()
