@@ -2,8 +2,9 @@
 
 import argparse
 import logging
-import sys
-from pathlib import Path
+import os
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from nicegui import app, ui
 from tortoise.contrib.fastapi import register_tortoise
@@ -15,12 +16,26 @@ from integrations.database import tortoise_config
 from ui import storefront
 
 log = logging.getLogger('orderly')
+TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
 
 
 def parse_arguments() -> None:
     parser = argparse.ArgumentParser(description='Orderly: order management for webshop merchants.',
                                      epilog=settings_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.parse_args()
+
+
+def run_in_lifespan(startup: Callable[[], Awaitable[None]]) -> None:
+    """Await `startup` once the database is open, before the server takes requests (unlike `app.on_startup`)."""
+    outer = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(fastapi_app):
+        async with outer(fastapi_app) as state:
+            await startup()
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 def compose(settings: Settings) -> None:
@@ -35,12 +50,12 @@ def compose(settings: Settings) -> None:
             # printed once, to the console only: it is never written to a log file
             print(f'\nDemo shop created. Admin: {settings.admin_email}  password: {generated}\n', flush=True)
 
-    app.on_startup(seed)
+    run_in_lifespan(seed)
     storefront.add_pages()
 
 
 if __name__ in {'__main__', '__mp_main__'}:
-    if Path(sys.argv[0]).name == 'main.py':
+    if not TESTING:
         parse_arguments()
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     settings = Settings()

@@ -73,17 +73,16 @@ def _line_message(error: dict) -> str:
 
 def parse_checkout(data: dict) -> CheckoutForm:
     """Validate raw form data; raise `InvalidCheckout` with one message per wrong field."""
+    field_errors: dict[str, str] = {}
+    if data.get('delivery_method', DeliveryMethod.SHIPPING) == DeliveryMethod.SHIPPING:
+        field_errors = {name: MESSAGES[name] for name in ADDRESS_FIELDS if not str(data.get(name) or '').strip()}
     try:
         form = CheckoutForm.model_validate(data)
     except ValidationError as error:
-        field_errors: dict[str, str] = {}
         for item in error.errors():
             field = _field_of(item['loc'])
             message = _line_message(item) if field.startswith('lines.') else MESSAGES.get(field, item['msg'])
             field_errors.setdefault(field, message)
-        raise InvalidCheckout(field_errors) from None
-    if form.delivery_method is DeliveryMethod.SHIPPING:
-        missing = {name: MESSAGES[name] for name in ADDRESS_FIELDS if not getattr(form, name)}
-        if missing:
-            raise InvalidCheckout(missing)
+    if field_errors:
+        raise InvalidCheckout(field_errors)
     return form

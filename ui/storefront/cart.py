@@ -52,15 +52,17 @@ async def cart_page() -> None:
 
 
 def cart_line(shop: Shop, product: Product, quantity: int, on_change) -> None:
+    limit = min(product.stock, MAX_QUANTITY)
+    message = f'Choose 1 to {limit}.' if limit > 0 else 'Sold out: please remove it.'
+
+    def allowed(value: float | None) -> bool:
+        return value is not None and value == int(value) and 1 <= value <= limit
+
     def set_quantity(event) -> None:
-        value = event.value
-        if value is None or int(value) != value or not 1 <= value <= min(product.stock, MAX_QUANTITY):
-            quantity_input.error = (f'Choose 1 to {product.stock}.' if product.stock > 0
-                                    else 'Sold out: please remove it.')
-            return
-        quantity_input.error = None
-        cart_state.set_quantity(product.id, int(value))
-        line_total.text = format_money(product.price * int(value), shop.currency)
+        if not allowed(event.value):
+            return  # the input shows why; the cart keeps the last good quantity
+        cart_state.set_quantity(product.id, int(event.value))
+        line_total.text = format_money(product.price * int(event.value), shop.currency)
         on_change(removed=False)
 
     def remove() -> None:
@@ -72,10 +74,9 @@ def cart_line(shop: Shop, product: Product, quantity: int, on_change) -> None:
         with ui.column().classes('grow gap-0 min-w-0'):
             ui.label(product.name).classes('font-medium truncate')
             ui.label(f'{format_money(product.price, shop.currency)} each').classes('text-sm text-stone-500')
-        quantity_input = ui.number('Qty', value=quantity, min=1, max=product.stock, step=1, precision=0,
-                                   on_change=set_quantity).props('dense outlined').classes('w-20') \
-        .mark(f'qty-{product.sku}')
+        ui.number('Qty', value=quantity, min=1, step=1, precision=0, validation={message: allowed},
+                  on_change=set_quantity).props('dense outlined').classes('w-20').mark(f'qty-{product.sku}')
         line_total = ui.label(format_money(product.price * quantity, shop.currency)) \
             .classes('w-24 text-right font-medium max-sm:hidden')
         ui.button(icon='delete', on_click=remove).props('flat round dense aria-label="Remove"') \
-        .mark(f'remove-{product.sku}')
+            .mark(f'remove-{product.sku}')

@@ -67,17 +67,16 @@ class CheckoutForm:
                 .props('inline').mark('delivery_method')
             with ui.column().classes('w-full gap-2') as self.address_block:
                 self.inputs['street'] = ui.input('Street and number').props('outlined autocomplete=street-address')
-                with ui.row().classes('w-full gap-2 no-wrap'):
-                    self.inputs['postal_code'] = ui.input('Postal code') \
-                        .props('outlined autocomplete=postal-code').classes('w-32')
+                with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-3 gap-2'):
+                    self.inputs['postal_code'] = ui.input('Postal code').props('outlined autocomplete=postal-code')
                     self.inputs['city'] = ui.input('City').props('outlined autocomplete=address-level2') \
-                        .classes('grow')
+                        .classes('sm:col-span-2')
                 self.inputs['country'] = ui.select(COUNTRIES, value='BE', label='Country').props('outlined')
             self.pickup_hint = ui.label(f'Pick up at {self.shop.pickup_address}.').classes('text-stone-600')
             self.pickup_hint.set_visibility(False)
             self.inputs['note'] = ui.textarea('Note for the shop (optional)').props('outlined autogrow')
         for name, field_input in self.inputs.items():
-            field_input.mark(name).on_value_change(lambda e: setattr(e.sender, 'error', None))
+            field_input.classes('w-full').mark(name).on_value_change(lambda e: setattr(e.sender, 'error', None))
 
     @property
     def delivery_method(self) -> DeliveryMethod:
@@ -144,3 +143,4 @@ class CheckoutForm:
             if name in self.inputs:
                 self.inputs[name].error = message
         self.summary.refresh()
+        ui.run_javascript('document.querySelector(".q-field--error, .line-error")?.scrollIntoView({block: "center"})')
