@@ -1,28 +1,52 @@
-"""Placing an order: validate, reserve stock, number it, and queue its side effects in one transaction."""
+"""Placing an order: validate, reserve stock, number it, and queue its side effects in one transaction.
 
+This is the hottest write path, so it speaks few statements: one each for the number, the stock of all lines,
+the order, its lines, its log entry and all outbox rows.
+"""
+
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from domain.catalogue import cart_totals, priced_line, products_by_id
+from domain.catalogue import cart_totals
 from domain.errors import OutOfStock, ProductUnavailable
 from domain.events import OrderPlaced, OutboxQueued, hub
-from domain.models import AdminUser, LogEntry, Order, OrderLine, OutboxMessage, Product, Shop
-from domain.money import format_money
+from domain.logs import write_log
+from domain.models import Order, OrderLine, Shop
+from domain.money import PricedLine, format_money
 from domain.order_codes import format_order_code
-from domain.outbox import order_placed_messages
+from domain.outbox import enqueue, order_placed_messages
 from domain.schemas import CheckoutForm, DeliveryMethod
+from domain.sql import decimal, fetch, insert_rows
 from domain.statuses import OrderStatus
 
 
 @dataclass(frozen=True)
 class PlacedOrder:
-    order: Order
+    """What the caller learns about a placed order."""
+
+    id: int
+    number: int
+    code: str
+    token: str
+    customer_name: str
+    email: str
+    total: Decimal
+    currency: str
+    is_test: bool
     replayed: bool  # True when the idempotency key had already placed this order
+
+    @classmethod
+    def of(cls, order: Order, *, replayed: bool) -> 'PlacedOrder':
+        return cls(id=order.id, number=order.number, code=order.code, token=order.token,
+                   customer_name=order.customer_name, email=order.email, total=order.total, currency=order.currency,
+                   is_test=order.is_test, replayed=replayed)
 
 
 class _DuplicateSubmission(Exception):
@@ -32,87 +56,98 @@ class _DuplicateSubmission(Exception):
 async def place_order(*, shop: Shop, form: CheckoutForm, is_test: bool = False, actor: str = 'customer',
                       initial_status: OrderStatus = OrderStatus.ORDER_RECEIVED) -> PlacedOrder:
     """Place the order in `form` for `shop`; a repeated idempotency key returns the first order unchanged."""
-    existing = await Order.get_or_none(shop_id=shop.id, idempotency_key=form.idempotency_key)
-    if existing:
-        return PlacedOrder(existing, replayed=True)
     try:
-        order, outbox_count = await _place_in_transaction(shop, form, is_test, actor, initial_status)
+        placed, outbox_count = await _place_in_transaction(shop, form, is_test, actor, initial_status)
     except _DuplicateSubmission:
-        return PlacedOrder(await Order.get(shop_id=shop.id, idempotency_key=form.idempotency_key), replayed=True)
-    await hub.publish(OrderPlaced(shop_id=shop.id, order_id=order.id, code=order.code,
-                                  customer_name=order.customer_name, total=order.total, currency=order.currency,
-                                  is_test=order.is_test))
+        existing = await Order.get(shop_id=shop.id, idempotency_key=form.idempotency_key)
+        return PlacedOrder.of(existing, replayed=True)
+    await hub.publish(OrderPlaced(shop_id=shop.id, order_id=placed.id, code=placed.code,
+                                  customer_name=placed.customer_name, total=placed.total, currency=placed.currency,
+                                  is_test=placed.is_test))
     await hub.publish(OutboxQueued(shop_id=shop.id, count=outbox_count))
-    return PlacedOrder(order, replayed=False)
+    return placed
 
 
-async def _load_products(shop: Shop, form: CheckoutForm) -> dict[int, Product]:
-    products = await products_by_id(shop, [line.product_id for line in form.lines])
+async def _next_order_number(connection: BaseDBAsyncClient, shop: Shop) -> tuple[int, list[str]]:
+    """Take the shop's next number, and who gets the merchant's mail about it.
+
+    The row lock (PostgreSQL) or the single writer (SQLite) serializes concurrent takers.
+    """
+    rows = await fetch(connection, 'UPDATE shop SET next_order_number = next_order_number + 1 WHERE id = ? '
+                                   'RETURNING next_order_number, order_mail_recipients', shop.id)
+    recipients = rows[0]['order_mail_recipients']
+    return rows[0]['next_order_number'] - 1, json.loads(recipients) if isinstance(recipients, str) else recipients
+
+
+async def _reserve_stock(connection: BaseDBAsyncClient, shop: Shop, form: CheckoutForm) -> list[PricedLine]:
+    """Decrement the stock of every line in one statement and price the lines from the rows it returns.
+
+    A stock that went below zero fails the order, and the transaction's rollback restores it: no concurrent
+    checkout can ever sell more than there is.
+    """
+    wanted: dict[int, int] = {}
+    for line in form.lines:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    cases = ' '.join('WHEN ? THEN ?' for _ in wanted)
+    rows = await fetch(
+        connection,
+        f'UPDATE product SET stock = stock - CASE id {cases} END '
+        f'WHERE shop_id = ? AND active = ? AND id IN ({", ".join("?" for _ in wanted)}) '
+        'RETURNING id, sku, name, price, vat_rate, stock',
+        *(value for item in wanted.items() for value in item), shop.id, True, *wanted)
+    products = {row['id']: row for row in rows}
     for index, line in enumerate(form.lines):
         if line.product_id not in products:
             raise ProductUnavailable(f'lines.{index}')
-    return products
-
-
-async def _reserve_stock(shop: Shop, form: CheckoutForm, products: dict[int, Product]) -> None:
-    """Decrement stock atomically per line; never below zero, whatever runs concurrently."""
-    for index, line in enumerate(form.lines):
-        updated = await Product.filter(id=line.product_id, shop_id=shop.id, stock__gte=line.quantity).update(
-            stock=F('stock') - line.quantity)
-        if not updated:
-            product = products[line.product_id]
-            available = await Product.filter(id=product.id).first().values_list('stock', flat=True) or 0
-            raise OutOfStock(f'lines.{index}', product.name, available)
-
-
-async def _next_order_number(shop: Shop) -> int:
-    """Take the shop's next number; the row lock (PostgreSQL) or the single writer (SQLite) serializes takers."""
-    await Shop.filter(id=shop.id).update(next_order_number=F('next_order_number') + 1)
-    return await Shop.filter(id=shop.id).first().values_list('next_order_number', flat=True) - 1
+        if products[line.product_id]['stock'] < 0:
+            available = products[line.product_id]['stock'] + wanted[line.product_id]
+            raise OutOfStock(f'lines.{index}', products[line.product_id]['name'], available)
+    return [PricedLine(product_id=line.product_id, sku=row['sku'], name=row['name'], quantity=line.quantity,
+                       unit_price=decimal(row['price']), vat_rate=decimal(row['vat_rate']))
+            for line in form.lines for row in [products[line.product_id]]]
 
 
 async def _place_in_transaction(shop: Shop, form: CheckoutForm, is_test: bool, actor: str,
-                                initial_status: OrderStatus) -> tuple[Order, int]:
-    products = await _load_products(shop, form)
-    priced = [priced_line(products[line.product_id], line.quantity) for line in form.lines]
-    totals = cart_totals(shop, priced, form.delivery_method)
+                                initial_status: OrderStatus) -> tuple[PlacedOrder, int]:
     now = datetime.now(UTC)
-    async with in_transaction():
-        number = await _next_order_number(shop)
-        order = Order(
-            shop_id=shop.id, number=number, code=format_order_code(shop.code_prefix, number),
-            token=secrets.token_urlsafe(32), idempotency_key=form.idempotency_key, status=initial_status,
-            is_test=is_test, customer_name=form.name, email=str(form.email), phone=form.phone,
-            delivery_method=form.delivery_method, note=form.note, currency=shop.currency,
-            subtotal=totals.subtotal, shipping_cost=totals.shipping, vat_total=totals.vat_total, total=totals.total,
-            line_count=len(priced), item_count=sum(line.quantity for line in priced), created_at=now, updated_at=now,
-            **_address(form),
-        )
+    async with in_transaction() as connection:
+        number, mail_recipients = await _next_order_number(connection, shop)
+        priced = await _reserve_stock(connection, shop, form)
+        totals = cart_totals(shop, priced, form.delivery_method)
+        values = {
+            'shop_id': shop.id, 'number': number, 'code': format_order_code(shop.code_prefix, number),
+            'token': secrets.token_urlsafe(32), 'idempotency_key': form.idempotency_key, 'version': 1,
+            'status': initial_status, 'is_test': is_test, 'customer_id': None, 'customer_name': form.name,
+            'email': str(form.email), 'phone': form.phone, 'vat_number': '', 'delivery_method': form.delivery_method,
+            'note': form.note, 'reference': '', 'currency': shop.currency, 'subtotal': totals.subtotal,
+            'shipping_cost': totals.shipping, 'vat_total': totals.vat_total, 'total': totals.total,
+            'line_count': len(priced), 'item_count': sum(line.quantity for line in priced),
+            'created_at': now, 'updated_at': now, **_address(form),
+        }
         try:
-            await order.save()
-        except IntegrityError as error:
+            rows = await insert_rows(connection, Order._meta.db_table, [values], returning='id')
+        except IntegrityError as error:  # the idempotency key already placed an order: undo all of this one
             raise _DuplicateSubmission from error
-        await _reserve_stock(shop, form, products)
-        await OrderLine.bulk_create([
-            OrderLine(shop_id=shop.id, order=order, product_id=line.product_id, position=index, sku=line.sku,
-                      name=line.name, quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate,
-                      total=line.total)
+        order = PlacedOrder(id=rows[0]['id'], number=number, code=values['code'], token=values['token'],
+                            customer_name=form.name, email=values['email'], total=totals.total,
+                            currency=shop.currency, is_test=is_test, replayed=False)
+        await insert_rows(connection, OrderLine._meta.db_table, [
+            {'shop_id': shop.id, 'order_id': order.id, 'product_id': line.product_id, 'position': index,
+             'sku': line.sku, 'name': line.name, 'quantity': line.quantity, 'unit_price': line.unit_price,
+             'vat_rate': line.vat_rate, 'total': line.total}
             for index, line in enumerate(priced)
         ])
         what = 'Test order' if is_test else 'Order'
         amount = format_money(order.total, order.currency)
-        await LogEntry.create(
-            shop_id=shop.id, order=order, order_code=order.code, kind='order.placed', actor=actor, created_at=now,
-            message=f'{what} {order.code} placed by {order.customer_name} ({amount})',
-            data={'total': str(order.total), 'lines': len(priced), 'is_test': is_test},
-        )
-        admins = await AdminUser.filter(shop_id=shop.id, receives_order_mails=True)
-        messages = order_placed_messages(shop, order, admins, now)
-        await OutboxMessage.bulk_create(messages)
+        await write_log(connection, shop_id=shop.id, order=order, kind='order.placed', actor=actor, now=now,
+                        message=f'{what} {order.code} placed by {order.customer_name} ({amount})',
+                        data={'total': str(order.total), 'lines': len(priced), 'is_test': is_test})
+        messages = order_placed_messages(shop, order, mail_recipients, now)
+        await enqueue(connection, messages)
     return order, len(messages)
 
 
 def _address(form: CheckoutForm) -> dict[str, str]:
     if form.delivery_method is DeliveryMethod.PICKUP and not form.street:
-        return {}
+        return {'street': '', 'postal_code': '', 'city': '', 'country': ''}
     return {'street': form.street, 'postal_code': form.postal_code, 'city': form.city, 'country': form.country}

@@ -21,6 +21,9 @@ class Shop(Model):
     timezone = fields.CharField(max_length=64, default='Europe/Brussels')
     email = fields.CharField(max_length=254, default='')  # the shop's address: merchant mails, Reply-To
     next_order_number = fields.IntField(default=1001)  # only ever increases: codes never repeat
+    # Addresses of the admins whose "receives order mails" is on, kept by domain.admins in the transaction that
+    # changes an admin: the checkout reads them with the order number, in the same statement.
+    order_mail_recipients = fields.JSONField(default=list)
     shipping_cost = _money(default=0)
     shipping_vat_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=21)
     pickup_address = fields.CharField(max_length=300, default='')

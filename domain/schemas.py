@@ -75,7 +75,8 @@ def parse_checkout(data: dict) -> CheckoutForm:
     """Validate raw form data; raise `InvalidCheckout` with one message per wrong field."""
     field_errors: dict[str, str] = {}
     if data.get('delivery_method', DeliveryMethod.SHIPPING) == DeliveryMethod.SHIPPING:
-        field_errors = {name: MESSAGES[name] for name in ADDRESS_FIELDS if not str(data.get(name) or '').strip()}
+        field_errors = {name: MESSAGES[name] for name in ADDRESS_FIELDS
+                        if not str(data.get(name, CheckoutForm.model_fields[name].default) or '').strip()}
     try:
         form = CheckoutForm.model_validate(data)
     except ValidationError as error:

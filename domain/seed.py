@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from domain.models import AdminRole, AdminUser, Product, Shop
-from domain.passwords import hash_password
+from domain.admins import add_admin
+from domain.models import AdminRole, Product, Shop
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ async def ensure_demo_shop(*, admin_email: str, admin_password: str | None) -> s
                     swatch=swatch, position=index)
             for index, (name, sku, price, rate, stock, swatch) in enumerate(DEMO_PRODUCTS)
         ])
-        await AdminUser.create(shop=shop, email=admin_email.lower(), name='Owner', role=AdminRole.OWNER,
-                               password_hash=hash_password(admin_password or generated))
+        await add_admin(shop=shop, email=admin_email, password=admin_password or generated, name='Owner',
+                        role=AdminRole.OWNER)
     log.info('created the demo shop with %d products', len(DEMO_PRODUCTS))
     return generated

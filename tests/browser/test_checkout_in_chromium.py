@@ -9,11 +9,13 @@ from tests.browser.sync_db import run_query
 
 
 def field(screen, label: str) -> WebElement:
-    return screen.selenium.find_element(By.XPATH, f'//label[.//div[text()="{label}"]]//*[self::input or self::textarea]')
+    xpath = f'//label[.//div[text()="{label}"]]//*[self::input or self::textarea]'
+    return screen.selenium.find_element(By.XPATH, xpath)
 
 
 def add_to_cart(screen, product_name: str) -> None:
-    card = screen.selenium.find_element(By.XPATH, f'//div[contains(@class, "product-card")][.//div[text()="{product_name}"]]')
+    xpath = f'//div[contains(@class, "product-card")][.//div[text()="{product_name}"]]'
+    card = screen.selenium.find_element(By.XPATH, xpath)
     card.find_element(By.XPATH, './/button').click()
 
 

@@ -2,14 +2,16 @@
 
 import asyncio
 import secrets
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from domain.admins import add_admin
 from domain.checkout import place_order
 from domain.errors import OutOfStock, ProductUnavailable
 from domain.events import OrderPlaced, hub
-from domain.models import AdminRole, AdminUser, LogEntry, Order, OrderLine, OutboxMessage, Product, Shop
+from domain.models import AdminRole, LogEntry, Order, OrderLine, OutboxMessage, OutboxState, Product, Shop
 from domain.order_codes import parse_order_code
 from domain.outbox import pending_outbox
 from domain.schemas import parse_checkout
@@ -29,7 +31,7 @@ async def product(shop: Shop, sku: str) -> Product:
 async def test_order_is_stored_with_lines_totals_log_and_outbox(shop):
     beans, mug = await product(shop, 'COF-ESP-1K'), await product(shop, 'MUG-SAG-35')
     placed = await place_order(shop=shop, form=checkout((beans.id, 2), (mug.id, 1)))
-    order = await Order.get(id=placed.order.id).prefetch_related('lines')
+    order = await Order.get(id=placed.id).prefetch_related('lines')
     assert parse_order_code(order.code, prefix='DEMO').number == order.number == 1001
     assert len(order.token) >= 40 and order.token not in order.code
     assert [(line.sku, line.quantity, line.total) for line in order.lines] == [
@@ -44,12 +46,12 @@ async def test_order_is_stored_with_lines_totals_log_and_outbox(shop):
 
 
 async def test_each_side_effect_is_one_pending_outbox_row(shop):
-    await AdminUser.create(shop=shop, email='clerk@demo-shop.example', password_hash='x', role=AdminRole.EMPLOYEE,
-                           receives_order_mails=True)
-    await AdminUser.create(shop=shop, email='quiet@demo-shop.example', password_hash='x', receives_order_mails=False)
+    await add_admin(shop=shop, email='Clerk@demo-shop.example', password='a long password', role=AdminRole.EMPLOYEE)
+    await add_admin(shop=shop, email='quiet@demo-shop.example', password='a long password',
+                    receives_order_mails=False)
     beans = await product(shop, 'COF-ESP-1K')
-    order = (await place_order(shop=shop, form=checkout((beans.id, 1)))).order
-    rows = await OutboxMessage.filter(order_id=order.id).order_by('id')
+    placed = await place_order(shop=shop, form=checkout((beans.id, 1)))
+    rows = await OutboxMessage.filter(order_id=placed.id).order_by('id')
     assert sorted((r.channel, r.template, r.recipient) for r in rows) == sorted([
         ('mail', 'customer_confirmation', 'ann@example.com'),
         ('mail', 'merchant_new_order', 'owner@demo-shop.example'),
@@ -67,7 +69,7 @@ async def test_same_idempotency_key_creates_exactly_one_order(shop):
     beans = await product(shop, 'COF-ESP-1K')
     form = checkout((beans.id, 1), key='double-click-key-0001')
     results = await asyncio.gather(*(place_order(shop=shop, form=form) for _ in range(5)))
-    assert len({r.order.id for r in results}) == 1
+    assert len({r.id for r in results}) == 1
     assert sum(not r.replayed for r in results) == 1
     assert await Order.filter(shop_id=shop.id).count() == 1
     assert (await product(shop, 'COF-ESP-1K')).stock == beans.stock - 1
@@ -89,16 +91,16 @@ async def test_concurrent_checkouts_for_the_last_items_sell_exactly_the_stock(sh
 async def test_concurrent_checkouts_never_share_an_order_code(shop):
     filters = await product(shop, 'FLT-100')
     results = await asyncio.gather(*(place_order(shop=shop, form=checkout((filters.id, 1))) for _ in range(40)))
-    numbers = sorted(r.order.number for r in results)
+    numbers = sorted(r.number for r in results)
     assert numbers == list(range(1001, 1041))
-    assert len({r.order.code for r in results}) == 40
+    assert len({r.code for r in results}) == 40
 
 
 async def test_order_codes_never_repeat_after_a_deletion(shop):
     filters = await product(shop, 'FLT-100')
-    first = (await place_order(shop=shop, form=checkout((filters.id, 1)))).order
-    await first.delete()
-    second = (await place_order(shop=shop, form=checkout((filters.id, 1)))).order
+    first = await place_order(shop=shop, form=checkout((filters.id, 1)))
+    await Order.filter(id=first.id).delete()
+    second = await place_order(shop=shop, form=checkout((filters.id, 1)))
     assert second.number == first.number + 1 and second.code != first.code
 
 
@@ -131,13 +133,27 @@ async def test_new_order_is_announced_after_commit(shop):
         seen.append((event.code, await Order.filter(code=event.code).count()))
 
     hub.subscribe(OrderPlaced, on_placed)
-    order = (await place_order(shop=shop, form=checkout(((await product(shop, 'FLT-100')).id, 1)))).order
+    order = await place_order(shop=shop, form=checkout(((await product(shop, 'FLT-100')).id, 1)))
     assert seen == [(order.code, 1)]  # the subscriber already finds the committed order
 
 
 async def test_test_order_is_flagged_and_logged_as_such(shop):
     filters = await product(shop, 'FLT-100')
-    order = (await place_order(shop=shop, form=checkout((filters.id, 1)), is_test=True, actor='owner@x')).order
-    assert order.is_test
+    placed = await place_order(shop=shop, form=checkout((filters.id, 1)), is_test=True, actor='owner@x')
+    order = await Order.get(id=placed.id)
+    assert order.is_test and placed.is_test
     log = await LogEntry.get(order_id=order.id)
     assert log.actor == 'owner@x' and log.message.startswith('Test order')
+
+
+async def test_pending_outbox_skips_delivered_dead_future_and_leased_rows(shop):
+    placed = await place_order(shop=shop, form=checkout(((await product(shop, 'FLT-100')).id, 1)))
+    rows = await OutboxMessage.filter(order_id=placed.id).order_by('id')
+    now = datetime.now(UTC)
+    await OutboxMessage.filter(id=rows[0].id).update(state=OutboxState.DELIVERED, delivered_at=now)
+    await OutboxMessage.filter(id=rows[1].id).update(state=OutboxState.DEAD)
+    await OutboxMessage.filter(id=rows[2].id).update(next_attempt_at=now + timedelta(minutes=5))
+    await OutboxMessage.filter(id=rows[3].id).update(lease_expires_at=now + timedelta(seconds=30), leased_by='w1')
+    await OutboxMessage.filter(id=rows[4].id).update(lease_expires_at=now - timedelta(seconds=1), leased_by='w2')
+    due = await pending_outbox(now=now)
+    assert [m.id for m in due] == [r.id for r in rows[4:]]  # an expired lease comes back; a live one does not

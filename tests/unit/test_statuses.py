@@ -1,8 +1,13 @@
 import pytest
 
 from domain.errors import InvalidStatusChange
-from domain.statuses import ALLOWED_CHANGES, PROCESSING_WHILE_PAYMENT_EXPECTED, OrderStatus, check_status_change, \
-    is_payable
+from domain.statuses import (
+    ALLOWED_CHANGES,
+    PROCESSING_WHILE_PAYMENT_EXPECTED,
+    OrderStatus,
+    check_status_change,
+    is_payable,
+)
 
 S = OrderStatus
 

@@ -133,7 +133,7 @@ class CheckoutForm:
             self.submit_button.props(remove='loading')
             self.submit_button.enable()
         cart_state.clear()
-        ui.navigate.to(f'/order/{placed.order.token}')
+        ui.navigate.to(f'/order/{placed.token}')
 
     def show_errors(self, field_errors: dict[str, str]) -> None:
         product_ids = list(cart_state.cart())

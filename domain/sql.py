@@ -1,0 +1,67 @@
+"""The few statements on the checkout's hot path that the ORM cannot express (UPDATE … RETURNING).
+
+Written once with `?` placeholders; PostgreSQL's driver gets them numbered.
+"""
+
+import json
+import re
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+_PLACEHOLDER = re.compile(r'\?')
+
+
+def for_dialect(sql: str, dialect: str) -> str:
+    if dialect != 'postgres':
+        return sql
+    counter = iter(range(1, 10_000))
+    return _PLACEHOLDER.sub(lambda _: f'${next(counter)}', sql)
+
+
+async def fetch(connection: BaseDBAsyncClient, sql: str, *values: Any) -> list:
+    """Run `sql` on `connection` (use the transaction's) and return its rows, addressable by column name."""
+    _, rows = await connection.execute_query(for_dialect(sql, connection.capabilities.dialect), list(values))
+    return list(rows)
+
+
+def decimal(value: Any) -> Decimal:
+    """A NUMERIC read back raw: SQLite returns text or float, PostgreSQL a Decimal."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+_NATIVE = frozenset({str, int, float, bool, type(None), datetime})
+
+
+def _db_value(value: Any) -> Any:
+    if type(value) in _NATIVE:
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)  # SQLite has no Decimal type; PostgreSQL parses the text exactly
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+async def insert_rows(connection: BaseDBAsyncClient, table: str, rows: list[dict[str, Any]],
+                      returning: str = '') -> list:
+    """Insert `rows` (same keys each) into `table` with one multi-row INSERT: one round trip however many rows."""
+    if not rows:
+        return []
+    columns = tuple(rows[0])
+    sql = _insert_sql(table, columns, len(rows), returning, connection.capabilities.dialect)
+    _, result = await connection.execute_query(sql, [_db_value(row[column]) for row in rows for column in columns])
+    return list(result)
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(table: str, columns: tuple[str, ...], row_count: int, returning: str, dialect: str) -> str:
+    one_row = f'({", ".join("?" for _ in columns)})'
+    sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES {", ".join(one_row for _ in range(row_count))}'
+    return for_dialect(sql + (f' RETURNING {returning}' if returning else ''), dialect)
