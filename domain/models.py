@@ -202,3 +202,31 @@ class AdminUser(Model):
     class Meta:
         table = 'admin_user'
         unique_together = (('shop', 'email'),)
+
+
+class AdminSession(Model):
+    """A signed-in browser of an admin; only the token's hash is stored. Logout revokes every session."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='admin_sessions', on_delete=fields.CASCADE,
+                                  db_index=False)
+    admin = fields.ForeignKeyField('models.AdminUser', related_name='sessions', on_delete=fields.CASCADE,
+                                   db_index=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'admin_session'
+
+
+class LoginFailure(Model):
+    """A failed sign-in, counted per address and per account to refuse guessing."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=300)  # "ip:…" or "account:…"
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'login_failure'
+        indexes = (('key', 'created_at'),)
