@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from domain.statuses import OrderStatus
+
 log = logging.getLogger(__name__)
 
 
@@ -23,6 +25,16 @@ class OrderPlaced:
     total: Decimal
     currency: str
     is_test: bool
+
+
+@dataclass(frozen=True)
+class OrderStatusChanged:
+    shop_id: int
+    order_id: int
+    code: str
+    status: OrderStatus
+    version: int
+    actor: str
 
 
 @dataclass(frozen=True)
