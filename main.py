@@ -13,7 +13,8 @@ from config import Settings, settings_help
 from domain.events import hub
 from domain.seed import ensure_demo_shop
 from integrations.database import tortoise_config
-from ui import storefront
+from integrations.search_index import ensure_order_search_index
+from ui import admin, storefront
 
 log = logging.getLogger('orderly')
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
@@ -50,8 +51,10 @@ def compose(settings: Settings) -> None:
             # printed once, to the console only: it is never written to a log file
             print(f'\nDemo shop created. Admin: {settings.admin_email}  password: {generated}\n', flush=True)
 
+    run_in_lifespan(ensure_order_search_index)
     run_in_lifespan(seed)
     storefront.add_pages()
+    admin.add_pages()
 
 
 if __name__ in {'__main__', '__mp_main__'}:

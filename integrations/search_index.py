@@ -1,0 +1,47 @@
+"""The orders grid's search index (SQLite FTS5, trigram) and the indexes its sorts need.
+
+Orders are written with raw multi-row INSERTs (domain/checkout.py), so triggers, not Python hooks, keep the index
+in step with the `order` table. PostgreSQL will get pg_trgm indexes instead; until then this is a no-op there.
+"""
+
+from tortoise import connections
+
+from domain.sql import fetch
+
+# External content: the FTS table stores only the trigram index; the text stays in "order" (no second copy).
+_STATEMENTS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS order_search USING fts5(
+        code, customer_name, email, content='order', content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER IF NOT EXISTS order_search_insert AFTER INSERT ON "order" BEGIN
+        INSERT INTO order_search (rowid, code, customer_name, email)
+        VALUES (new.id, new.code, new.customer_name, new.email);
+    END""",
+    # An external-content index forgets a row only when told its old values.
+    """CREATE TRIGGER IF NOT EXISTS order_search_delete AFTER DELETE ON "order" BEGIN
+        INSERT INTO order_search (order_search, rowid, code, customer_name, email)
+        VALUES ('delete', old.id, old.code, old.customer_name, old.email);
+    END""",
+    # Only the searched columns: a status change must not rewrite the index.
+    """CREATE TRIGGER IF NOT EXISTS order_search_update AFTER UPDATE OF code, customer_name, email ON "order" BEGIN
+        INSERT INTO order_search (order_search, rowid, code, customer_name, email)
+        VALUES ('delete', old.id, old.code, old.customer_name, old.email);
+        INSERT INTO order_search (rowid, code, customer_name, email)
+        VALUES (new.id, new.code, new.customer_name, new.email);
+    END""",
+    # Sorting by total: the column is text in SQLite ('100.00' < '9.50'), so sort and index its numeric value.
+    'CREATE INDEX IF NOT EXISTS order_shop_total ON "order" (shop_id, CAST(total AS REAL))',
+]
+
+
+async def ensure_order_search_index() -> None:
+    """Create the orders' FTS5 index, its triggers and the grid's extra indexes; fill the index if it lags."""
+    connection = connections.get('default')
+    if connection.capabilities.dialect != 'sqlite':
+        return  # PostgreSQL: pg_trgm, later; orders_page falls back to ILIKE meanwhile
+    for statement in _STATEMENTS:
+        await connection.execute_script(statement)
+    # The docsize shadow table has one row per indexed order (counting order_search itself would read "order").
+    rows = await fetch(connection, 'SELECT (SELECT COUNT(*) FROM order_search_docsize) AS indexed, '
+                                   '(SELECT COUNT(*) FROM "order") AS orders')
+    if rows[0]['indexed'] != rows[0]['orders']:  # new index on existing orders, or orders written without triggers
+        await connection.execute_script("INSERT INTO order_search (order_search) VALUES ('rebuild')")

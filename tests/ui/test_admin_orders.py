@@ -1,0 +1,129 @@
+"""The merchant's side with NiceGUI's simulated User: sign-in, the live orders grid, sessions."""
+
+import asyncio
+import secrets
+
+import pytest
+from nicegui.testing import User
+
+from domain import admin_auth
+from domain.catalogue import default_shop
+from domain.checkout import place_order
+from domain.models import Order, Product
+from domain.schemas import parse_checkout
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def no_slow_answers(monkeypatch):
+    monkeypatch.setattr(admin_auth, 'FAILED_LOGIN_DELAY', 0)
+
+
+async def sign_in(user: User, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, *, ok: bool = True) -> None:
+    await user.open('/admin/login')
+    user.find(marker='email').type(email)
+    user.find(marker='password').type(password)
+    user.find(marker='sign-in').click()
+    if ok:  # argon2 takes its time: wait for the grid longer than should_see's default
+        await user.should_see(marker='search', retries=50)
+
+
+async def customer_orders(name: str = 'Ann Peeters', quantity: int = 1) -> str:
+    shop = await default_shop()
+    product = await Product.get(sku='FLT-100')
+    form = parse_checkout({'name': name, 'email': 'ann@example.com', 'street': 'Kerkstraat 1', 'postal_code': '9000',
+                           'city': 'Gent', 'lines': [{'product_id': product.id, 'quantity': quantity}],
+                           'idempotency_key': secrets.token_urlsafe(18)})
+    return (await place_order(shop=shop, form=form)).code
+
+
+async def eventually(condition, seconds: float = 3) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    assert condition()
+
+
+def table_rows(user: User) -> list[dict]:
+    return user.find(marker='orders-table').elements.pop().rows
+
+
+async def test_admin_pages_send_strangers_to_sign_in(user: User):
+    await user.open('/admin/orders')
+    await user.should_see('Sign in to Orderly')
+
+
+async def test_wrong_password_is_refused_with_a_message(user: User):
+    await sign_in(user, password='not the password', ok=False)
+    await user.should_see('Wrong e-mail or password.', retries=50)
+    await user.should_not_see(marker='orders-table')
+
+
+async def test_owner_signs_in_and_sees_the_orders_newest_first(user: User):
+    first, second = await customer_orders('Ann Peeters'), await customer_orders('Bert Claes')
+    await sign_in(user)
+    rows = table_rows(user)
+    assert [row['code'] for row in rows] == [second, first]
+    assert rows[0]['customer'] == 'Bert Claes' and rows[0]['total'] == '€ 13.90' and rows[0]['status'] == \
+        'Order received'
+
+
+async def test_empty_grid_offers_a_test_order_that_takes_the_customers_path(user: User):
+    await sign_in(user)
+    await user.should_see('No orders yet.')
+    user.find('Create test order').click()
+    await user.should_see('New order DEMO-')
+    order = await Order.get()
+    assert order.is_test
+    assert [row['code'] for row in table_rows(user)] == [order.code]
+    assert table_rows(user)[0]['is_test'] is True
+
+
+async def test_new_order_appears_live_at_the_top(user: User):
+    await customer_orders()
+    await sign_in(user)
+    code = await customer_orders('Chris Live')
+    await user.should_see(f'New order {code} from Chris Live (€ 13.90)')
+    rows = table_rows(user)
+    assert rows[0]['code'] == code and rows[0]['fresh'] is True and len(rows) == 2
+
+
+async def test_filtered_view_does_not_jump_but_counts_new_orders(user: User):
+    await customer_orders('Ann Peeters')
+    await sign_in(user)
+    user.find(marker='search').type('Ann')
+    user.find(marker='search').trigger('keydown.enter')
+    before = [row['code'] for row in table_rows(user)]
+    code = await customer_orders('Dirk Other')
+    await user.should_see('1 new order')
+    assert [row['code'] for row in table_rows(user)] == before
+    user.find(marker='new-orders').click()
+    await user.should_not_see('1 new order')
+    assert table_rows(user)[0]['code'] == code
+
+
+async def test_two_admins_see_each_others_test_orders_live(user: User, create_user):
+    other = create_user()
+    await sign_in(user)
+    await sign_in(other)
+    await other.should_see('No orders yet.')
+    user.find('Create test order').click()
+    await user.should_see('New order DEMO-', retries=20)
+    code = (await Order.get()).code
+    await eventually(lambda: [row['code'] for row in table_rows(other)] == [code])
+
+
+async def test_signing_out_ends_the_session_in_every_browser(user: User, create_user):
+    phone = create_user()
+    await sign_in(user)
+    await sign_in(phone)
+    await user.should_see('No orders yet.')
+    await phone.should_see('No orders yet.')
+    user.find(marker='sign-out').click()
+    await user.should_see('Sign in to Orderly')
+    phone.find('Create test order').click()  # the phone's next action finds its session ended
+    await phone.should_see('Your session has ended. Please sign in again.')
+    assert await Order.all().count() == 0
+    await phone.open('/admin/orders')
+    await phone.should_see('Sign in to Orderly')

@@ -1,0 +1,47 @@
+"""`/admin/login`: e-mail and password; wrong answers are slow and say nothing about which part was wrong."""
+
+from nicegui import app, ui
+
+from domain.admin_auth import LoginRefused, sign_in
+from domain.catalogue import default_shop
+from ui.admin.session import TOKEN_KEY, current_admin
+
+
+async def admin_home() -> None:
+    ui.navigate.to('/admin/orders')
+
+
+async def login_page() -> None:
+    shop = await default_shop()
+    if await current_admin():
+        ui.navigate.to('/admin/orders')
+        return
+    ui.page_title(f'Sign in · {shop.name} · Orderly')
+    ui.colors(primary='#2f3e46')
+    ui.query('body').classes('bg-stone-100')
+    address = ui.context.client.request.client.host if ui.context.client.request.client else 'unknown'
+
+    async def submit() -> None:
+        button.props('loading')
+        try:
+            token = await sign_in(shop=shop, email=email.value or '', password=password.value or '', address=address)
+        except LoginRefused as error:
+            message.text = str(error)
+            message.set_visibility(True)
+            return
+        finally:
+            button.props(remove='loading')
+        app.storage.user[TOKEN_KEY] = token
+        ui.navigate.to('/admin/orders')
+
+    with ui.card().classes('w-full max-w-sm mx-auto mt-16 p-6 gap-3'):
+        ui.label(shop.name).classes('text-sm text-stone-500')
+        ui.label('Sign in to Orderly').classes('text-2xl font-semibold')
+        email = ui.input('E-mail').props('outlined type=email autocomplete=username autofocus').classes('w-full') \
+            .mark('email')
+        password = ui.input('Password', password=True).props('outlined autocomplete=current-password') \
+            .classes('w-full').mark('password').on('keydown.enter', submit)
+        message = ui.label().classes('text-negative login-error')
+        message.set_visibility(False)
+        button = ui.button('Sign in', on_click=submit).props('unelevated no-caps size=lg').classes('w-full') \
+            .mark('sign-in')

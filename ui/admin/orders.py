@@ -1,0 +1,161 @@
+"""`/admin/orders`: the merchant's live orders grid, paginated on the server, searchable and filterable."""
+
+from zoneinfo import ZoneInfo
+
+from domain.order_queries import OrderRow, order_row, orders_page
+from nicegui import ui
+
+from domain.catalogue import default_shop
+from domain.errors import OrderlyError
+from domain.events import OrderPlaced, hub
+from domain.models import Shop
+from domain.money import format_money
+from domain.statuses import OrderStatus
+from domain.test_orders import place_test_order
+from ui.admin.frame import admin_frame
+from ui.admin.session import guarded, require_admin
+from ui.components.status_badge import COLORS
+
+COLUMNS = [
+    {'name': 'code', 'label': 'Order', 'field': 'code', 'align': 'left'},
+    {'name': 'created_at', 'label': 'Date', 'field': 'created', 'align': 'left', 'sortable': True},
+    {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left'},
+    {'name': 'items', 'label': 'Items', 'field': 'items', 'align': 'right'},
+    {'name': 'total', 'label': 'Total', 'field': 'total', 'align': 'right', 'sortable': True},
+    {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left', 'sortable': True},
+]
+ROW_SLOT = r'''
+<q-tr :props="props" :class="props.row.fresh ? 'bg-amber-1' : ''" class="cursor-pointer"
+      @click="$parent.$emit('open', props.row)">
+  <q-td key="code" :props="props" class="font-mono">
+    {{ props.row.code }} <q-badge v-if="props.row.is_test" color="grey-6" label="test" class="q-ml-xs"/>
+  </q-td>
+  <q-td key="created_at" :props="props">{{ props.row.created }}</q-td>
+  <q-td key="customer" :props="props">{{ props.row.customer }}</q-td>
+  <q-td key="items" :props="props">{{ props.row.items }}</q-td>
+  <q-td key="total" :props="props">{{ props.row.total }}</q-td>
+  <q-td key="status" :props="props"><q-badge :color="props.row.color" :label="props.row.status"/></q-td>
+</q-tr>
+'''
+
+
+def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:
+    return {'id': row.id, 'code': row.code, 'created': row.created_at.astimezone(timezone).strftime('%d %b %Y %H:%M'),
+            'customer': row.customer_name, 'email': row.email, 'items': row.item_count,
+            'total': format_money(row.total, row.currency), 'status': row.status.label, 'color': COLORS[row.status],
+            'is_test': row.is_test, 'fresh': fresh}
+
+
+class OrdersGrid:
+    """The table and its controls; it asks the domain for one page at a time."""
+
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self.timezone = ZoneInfo(shop.timezone)
+        self.pending_new = 0
+        with ui.row().classes('w-full items-center gap-2'):
+            self.search = ui.input(placeholder='Search code, name or e-mail').props('outlined dense clearable') \
+                .classes('grow min-w-48').mark('search')
+            self.search.on('keydown.enter', guarded(shop.id, self.reload)) \
+                .on('clear', guarded(shop.id, self.reload)).on('blur', guarded(shop.id, self.reload))
+            options = {'': 'All statuses', **{status.value: status.label for status in OrderStatus}}
+            self.status = ui.select(options, value='', on_change=guarded(shop.id, self.reload)) \
+                .props('outlined dense').classes('w-48').mark('status-filter')
+        self.new_orders = ui.button(on_click=guarded(shop.id, self.show_new)).props('unelevated no-caps color=accent') \
+            .classes('self-center').mark('new-orders')
+        self.new_orders.set_visibility(False)
+        self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
+            'rowsPerPage': 25, 'page': 1, 'sortBy': 'created_at', 'descending': True, 'rowsNumber': 0,
+        }).props('flat bordered rows-per-page-options="[25,50,100]" binary-state-sort').classes('w-full') \
+            .mark('orders-table')
+        self.table.add_slot('body', ROW_SLOT)
+        self.table.on('request', guarded(shop.id, self.on_request), ['pagination'])
+        self.table.on('open', lambda e: ui.navigate.to(f'/admin/orders/{e.args["code"]}'))
+        with ui.column().classes('w-full items-center py-10 gap-3') as self.empty:
+            ui.icon('inbox', size='xl').classes('text-stone-400')
+            ui.label('No orders yet.').classes('text-lg')
+            ui.label('Place a test order to see what your customers will see.').classes('text-stone-500')
+            ui.button('Create test order', icon='science', on_click=guarded(shop.id, self.test_order)) \
+                .props('unelevated no-caps')
+        self.empty.set_visibility(False)
+
+    @property
+    def at_live_top(self) -> bool:
+        """True when new orders belong on screen right away: newest first, page 1, no search or filter."""
+        p = self.table.pagination
+        return (p.get('page') == 1 and p.get('sortBy') == 'created_at' and p.get('descending')
+                and not (self.search.value or '').strip() and not self.status.value)
+
+    async def load(self, pagination: dict) -> None:
+        page = await orders_page(
+            self.shop.id, search=(self.search.value or '').strip(),
+            status=OrderStatus(self.status.value) if self.status.value else None,
+            sort=pagination.get('sortBy') or 'created_at', descending=bool(pagination.get('descending')),
+            page=int(pagination.get('page') or 1), page_size=int(pagination.get('rowsPerPage') or 25))
+        self.table.rows = [grid_row(row, self.timezone) for row in page.rows]
+        self.table.pagination = {**pagination, 'rowsNumber': page.total}
+        filtered = bool((self.search.value or '').strip() or self.status.value)
+        self.empty.set_visibility(page.total == 0 and not filtered)
+        self.table.set_visibility(page.total > 0 or filtered)
+
+    async def on_request(self, event) -> None:
+        await self.load(event.args['pagination'])
+
+    async def reload(self) -> None:
+        await self.load({**self.table.pagination, 'page': 1})
+
+    async def show_new(self) -> None:
+        self.pending_new = 0
+        self.new_orders.set_visibility(False)
+        self.search.value = ''
+        self.status.value = ''
+        await self.load({**self.table.pagination, 'page': 1, 'sortBy': 'created_at', 'descending': True})
+
+    async def test_order(self, actor: str = '') -> None:
+        try:
+            await place_test_order(shop=self.shop, actor=actor or 'admin')
+        except OrderlyError as error:
+            ui.notify(str(error), type='negative')
+
+    async def order_placed(self, event: OrderPlaced) -> None:
+        """Another tab, phone or customer placed an order: show it without disturbing what the merchant reads."""
+        if event.shop_id != self.shop.id:
+            return
+        with self.table:
+            amount = format_money(event.total, event.currency)
+            ui.notify(f'New order {event.code} from {event.customer_name} ({amount})', type='info',
+                      position='top-right')
+        if not self.at_live_top:
+            self.pending_new += 1
+            self.new_orders.text = f'{self.pending_new} new order{"s" if self.pending_new > 1 else ""}'
+            self.new_orders.set_visibility(True)
+            return
+        row = await order_row(self.shop.id, event.order_id)
+        if row is None:
+            return
+        size = int(self.table.pagination.get('rowsPerPage') or 25)
+        rows = [{**r, 'fresh': False} for r in self.table.rows if r['id'] != row.id]
+        self.table.rows = [grid_row(row, self.timezone, fresh=True), *rows][:size]
+        self.table.pagination = {**self.table.pagination,
+                                 'rowsNumber': int(self.table.pagination.get('rowsNumber') or 0) + 1}
+        self.empty.set_visibility(False)
+        self.table.set_visibility(True)
+
+
+async def orders_screen() -> None:
+    admin = await require_admin()
+    if admin is None:
+        return
+    shop = await default_shop()
+    if admin.shop_id != shop.id:
+        ui.navigate.to('/admin/login')
+        return
+    with admin_frame(shop, admin, 'Orders'):
+        with ui.row().classes('w-full items-center justify-between'):
+            ui.label('Orders').classes('text-2xl font-semibold')
+            test_button = ui.button('Create test order', icon='science').props('outline no-caps')
+        grid = OrdersGrid(shop)
+        test_button.on_click(guarded(shop.id, lambda: grid.test_order(admin.email)))
+    await grid.reload()
+    unsubscribe = hub.subscribe(OrderPlaced, grid.order_placed)
+    ui.context.client.on_delete(unsubscribe)

@@ -1,0 +1,44 @@
+"""The admin's session in this browser, checked on every page and before every event handler runs.
+
+NiceGUI's websocket events pass no HTTP middleware, so each handler re-reads the session from the database.
+"""
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import app, ui
+
+from domain.admin_auth import SignedInAdmin, session_admin
+
+TOKEN_KEY = 'admin_token'
+
+
+async def current_admin() -> SignedInAdmin | None:
+    return await session_admin(app.storage.user.get(TOKEN_KEY))
+
+
+async def require_admin(*, owner: bool = False) -> SignedInAdmin | None:
+    """The signed-in admin, or None after sending the browser to the sign-in page (or refusing an employee)."""
+    admin = await current_admin()
+    if admin is None:
+        ui.navigate.to('/admin/login')
+        return None
+    if owner and not admin.is_owner:
+        ui.label('Only the shop owner can open this page.').classes('text-lg p-8')
+        return None
+    return admin
+
+
+def guarded(shop_id: int, handler: Callable[..., Awaitable[Any] | Any]) -> Callable[..., Awaitable[Any]]:
+    """Wrap an event handler: it runs only while the session is alive and belongs to `shop_id`."""
+    @functools.wraps(handler)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        admin = await current_admin()
+        if admin is None or admin.shop_id != shop_id:
+            ui.notify('Your session has ended. Please sign in again.', type='warning')
+            ui.navigate.to('/admin/login')
+            return None
+        result = handler(*args, **kwargs)
+        return await result if isinstance(result, Awaitable) else result
+    return run
