@@ -2,7 +2,6 @@
 
 from zoneinfo import ZoneInfo
 
-from domain.order_queries import OrderRow, order_row, orders_page
 from nicegui import ui
 
 from domain.catalogue import default_shop
@@ -10,6 +9,7 @@ from domain.errors import OrderlyError
 from domain.events import OrderPlaced, hub
 from domain.models import Shop
 from domain.money import format_money
+from domain.order_queries import OrderRow, order_row, orders_page
 from domain.statuses import OrderStatus
 from domain.test_orders import place_test_order
 from ui.admin.frame import admin_frame
@@ -18,9 +18,10 @@ from ui.components.status_badge import COLORS
 
 COLUMNS = [
     {'name': 'code', 'label': 'Order', 'field': 'code', 'align': 'left'},
-    {'name': 'created_at', 'label': 'Date', 'field': 'created', 'align': 'left', 'sortable': True},
+    {'name': 'created_at', 'label': 'Date', 'field': 'created', 'align': 'left', 'sortable': True,
+     'headerClasses': 'max-sm:hidden'},
     {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left'},
-    {'name': 'items', 'label': 'Items', 'field': 'items', 'align': 'right'},
+    {'name': 'items', 'label': 'Items', 'field': 'items', 'align': 'right', 'headerClasses': 'max-sm:hidden'},
     {'name': 'total', 'label': 'Total', 'field': 'total', 'align': 'right', 'sortable': True},
     {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left', 'sortable': True},
 ]
@@ -30,9 +31,9 @@ ROW_SLOT = r'''
   <q-td key="code" :props="props" class="font-mono">
     {{ props.row.code }} <q-badge v-if="props.row.is_test" color="grey-6" label="test" class="q-ml-xs"/>
   </q-td>
-  <q-td key="created_at" :props="props">{{ props.row.created }}</q-td>
-  <q-td key="customer" :props="props">{{ props.row.customer }}</q-td>
-  <q-td key="items" :props="props">{{ props.row.items }}</q-td>
+  <q-td key="created_at" :props="props" class="max-sm:hidden">{{ props.row.created }}</q-td>
+  <q-td key="customer" :props="props" class="max-w-40 truncate">{{ props.row.customer }}</q-td>
+  <q-td key="items" :props="props" class="max-sm:hidden">{{ props.row.items }}</q-td>
   <q-td key="total" :props="props">{{ props.row.total }}</q-td>
   <q-td key="status" :props="props"><q-badge :color="props.row.color" :label="props.row.status"/></q-td>
 </q-tr>
@@ -66,7 +67,7 @@ class OrdersGrid:
         self.new_orders.set_visibility(False)
         self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
             'rowsPerPage': 25, 'page': 1, 'sortBy': 'created_at', 'descending': True, 'rowsNumber': 0,
-        }).props('flat bordered rows-per-page-options="[25,50,100]" binary-state-sort').classes('w-full') \
+        }).props('flat bordered dense :rows-per-page-options="[25, 50, 100]" binary-state-sort').classes('w-full') \
             .mark('orders-table')
         self.table.add_slot('body', ROW_SLOT)
         self.table.on('request', guarded(shop.id, self.on_request), ['pagination'])
@@ -124,7 +125,7 @@ class OrdersGrid:
         with self.table:
             amount = format_money(event.total, event.currency)
             ui.notify(f'New order {event.code} from {event.customer_name} ({amount})', type='info',
-                      position='top-right')
+                      position='bottom-right')
         if not self.at_live_top:
             self.pending_new += 1
             self.new_orders.text = f'{self.pending_new} new order{"s" if self.pending_new > 1 else ""}'

@@ -1,0 +1,44 @@
+"""The merchant in real Chromium: sign in, and a customer's new order arrives in the grid without a reload."""
+
+import secrets
+
+from selenium.webdriver.common.by import By
+
+from domain.catalogue import default_shop
+from domain.checkout import place_order
+from domain.models import Product
+from domain.schemas import parse_checkout
+from tests.browser.conftest import PHONE
+from tests.browser.sync_db import run_query
+from tests.browser.test_checkout_in_chromium import field
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+
+
+async def customer_orders(name: str) -> str:
+    shop = await default_shop()
+    product = await Product.get(sku='MUG-SAG-35')
+    form = parse_checkout({'name': name, 'email': 'eva@example.com', 'street': 'Meir 40', 'postal_code': '2000',
+                           'city': 'Antwerpen', 'lines': [{'product_id': product.id, 'quantity': 2}],
+                           'idempotency_key': secrets.token_urlsafe(18)})
+    return (await place_order(shop=shop, form=form)).code
+
+
+def test_merchant_sees_a_new_order_arrive_without_reload(laptop):
+    screen = laptop
+    screen.open('/admin/orders')
+    screen.should_contain('Sign in to Orderly')
+    field(screen, 'E-mail').send_keys(ADMIN_EMAIL)
+    field(screen, 'Password').send_keys(ADMIN_PASSWORD + '\n')  # Enter signs in
+    screen.should_contain('No orders yet.')
+    first = run_query(lambda: customer_orders('Eva Maes'))
+    screen.should_contain(first)
+    url = screen.selenium.current_url
+    second = run_query(lambda: customer_orders('Jonas Peeters'))
+    screen.should_contain(f'New order {second} from Jonas Peeters (€ 35.95)')
+    rows = screen.selenium.find_elements(By.CSS_SELECTOR, '.q-table tbody tr')
+    assert [row.find_element(By.CSS_SELECTOR, 'td').text.split()[0] for row in rows] == [second, first]
+    assert screen.selenium.current_url == url  # no reload, no navigation
+    screen.shot('admin-orders-1280', failed=False)
+    screen.selenium.set_window_size(*PHONE)
+    screen.wait(0.5)
+    screen.shot('admin-orders-390', failed=False)
