@@ -5,6 +5,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise
 
+from integrations.search_index import ensure_order_search_index
+
 MODELS = ['domain.models']
 SQLITE_PRAGMAS = {'journal_mode': 'WAL', 'synchronous': 'NORMAL', 'busy_timeout': '5000'}
 
@@ -34,3 +36,4 @@ async def open_database(url: str) -> None:
     """Connect and create missing tables (scripts, benchmarks and tests outside the web app)."""
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     await Tortoise.generate_schemas(safe=True)
+    await ensure_order_search_index()
