@@ -16,7 +16,6 @@ from integrations.database import tortoise_config
 from integrations.search_index import ensure_order_search_index
 from ui import admin, storefront
 
-log = logging.getLogger('orderly')
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
 
 

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from domain.errors import InvalidStatusChange
+
 
 class OrderStatus(StrEnum):
     ORDER_RECEIVED = 'order_received'
@@ -56,8 +58,6 @@ def is_payable(status: OrderStatus) -> bool:
 
 def check_status_change(current: OrderStatus, new: OrderStatus) -> str | None:
     """Raise `InvalidStatusChange` if not allowed; return a warning the caller must confirm, or None."""
-    from domain.errors import InvalidStatusChange
-
     if new not in ALLOWED_CHANGES[current]:
         raise InvalidStatusChange(f'An order cannot go from "{current.label}" to "{new.label}".')
     if new is S.PROCESSING and current is S.AWAITING_PAYMENT:

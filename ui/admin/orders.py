@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from domain.admin_auth import SignedInAdmin
 from domain.catalogue import default_shop
 from domain.errors import OrderlyError
 from domain.events import OrderPlaced, hub
@@ -50,8 +51,9 @@ def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:
 class OrdersGrid:
     """The table and its controls; it asks the domain for one page at a time."""
 
-    def __init__(self, shop: Shop) -> None:
+    def __init__(self, shop: Shop, admin: SignedInAdmin) -> None:
         self.shop = shop
+        self.admin = admin
         self.timezone = ZoneInfo(shop.timezone)
         self.pending_new = 0
         with ui.row().classes('w-full items-center gap-2'):
@@ -112,9 +114,9 @@ class OrdersGrid:
         self.status.value = ''
         await self.load({**self.table.pagination, 'page': 1, 'sortBy': 'created_at', 'descending': True})
 
-    async def test_order(self, actor: str = '') -> None:
+    async def test_order(self) -> None:
         try:
-            await place_test_order(shop=self.shop, actor=actor or 'admin')
+            await place_test_order(shop=self.shop, actor=self.admin.email)
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
 
@@ -155,8 +157,8 @@ async def orders_screen() -> None:
         with ui.row().classes('w-full items-center justify-between'):
             ui.label('Orders').classes('text-2xl font-semibold')
             test_button = ui.button('Create test order', icon='science').props('outline no-caps')
-        grid = OrdersGrid(shop)
-        test_button.on_click(guarded(shop.id, lambda: grid.test_order(admin.email)))
+        grid = OrdersGrid(shop, admin)
+        test_button.on_click(guarded(shop.id, grid.test_order))
     await grid.reload()
     unsubscribe = hub.subscribe(OrderPlaced, grid.order_placed)
     ui.context.client.on_delete(unsubscribe)

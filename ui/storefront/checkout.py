@@ -10,6 +10,7 @@ from domain.errors import InvalidCheckout
 from domain.models import Product, Shop
 from domain.money import format_money
 from domain.schemas import DeliveryMethod, parse_checkout
+from ui.components.totals import totals_block
 from ui.storefront import cart_state
 from ui.storefront.frame import storefront_frame
 
@@ -102,14 +103,8 @@ class CheckoutForm:
                 if line.product_id in self.line_errors:
                     ui.label(self.line_errors[line.product_id]).classes('text-sm text-negative line-error')
             ui.separator()
-            for label, amount in (('Subtotal', totals.subtotal), ('Shipping', totals.shipping)):
-                with ui.row().classes('w-full justify-between'):
-                    ui.label(label).classes('text-stone-600')
-                    ui.label(money(amount))
-            with ui.row().classes('w-full justify-between text-lg font-semibold'):
-                ui.label('Total')
-                ui.label(money(totals.total)).classes('checkout-total')
-            ui.label(f'incl. {money(totals.vat_total)} VAT').classes('text-sm text-stone-500 self-end')
+            totals_block(subtotal=totals.subtotal, shipping=totals.shipping, total=totals.total,
+                         vat=totals.vat_total, currency=self.shop.currency)
         ui.link('Edit cart', '/cart').classes('text-sm')
 
     def form_data(self) -> dict:

@@ -7,6 +7,7 @@ from domain.models import Order, Shop
 from domain.money import format_money
 from domain.schemas import DeliveryMethod
 from ui.components.status_badge import StatusBadge
+from ui.components.totals import totals_block
 from ui.storefront.frame import storefront_frame
 
 
@@ -41,15 +42,8 @@ def order_details(shop: Shop, order: Order) -> None:
                     ui.label(f'{line.sku} · {money(line.unit_price)} each').classes('text-xs text-stone-500')
                 ui.label(money(line.total)).classes('shrink-0')
         ui.separator()
-        rows = [('Subtotal', order.subtotal), ('Shipping', order.shipping_cost)]
-        for label, amount in rows:
-            with ui.row().classes('w-full justify-between'):
-                ui.label(label).classes('text-stone-600')
-                ui.label(money(amount))
-        with ui.row().classes('w-full justify-between text-lg font-semibold'):
-            ui.label('Total')
-            ui.label(money(order.total)).classes('order-total')
-        ui.label(f'incl. {money(order.vat_total)} VAT').classes('text-sm text-stone-500 self-end')
+        totals_block(subtotal=order.subtotal, shipping=order.shipping_cost, total=order.total, vat=order.vat_total,
+                     currency=order.currency)
     with ui.card().classes('w-full gap-1').props('flat bordered'):
         ui.label('Delivery').classes('text-lg font-medium')
         if order.delivery_method is DeliveryMethod.PICKUP:
