@@ -2,11 +2,12 @@
 
 import secrets
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from domain.catalogue import default_shop
 from domain.checkout import place_order
-from domain.models import Product
+from domain.models import OutboxMessage, Product
 from domain.schemas import parse_checkout
 from tests.browser.conftest import PHONE
 from tests.browser.sync_db import run_query
@@ -42,3 +43,33 @@ def test_merchant_sees_a_new_order_arrive_without_reload(laptop):
     screen.selenium.set_window_size(*PHONE)
     screen.wait(0.5)
     screen.shot('admin-orders-390', failed=False)
+
+
+def test_merchant_ships_an_order_from_its_detail_page(laptop):
+    screen = laptop
+    screen.open('/admin/login')
+    code = run_query(lambda: customer_orders('Eva Maes'))
+    field(screen, 'E-mail').send_keys(ADMIN_EMAIL)
+    field(screen, 'Password').send_keys(ADMIN_PASSWORD + '\n')
+    screen.should_contain('Eva Maes')
+    for _ in range(5):  # the grid may re-render the row right after it first shows
+        try:
+            screen.click('Eva Maes')  # a row opens its order
+            break
+        except StaleElementReferenceException:
+            screen.wait(0.2)
+    screen.should_contain('Reference or tracking code')
+    assert screen.selenium.current_url.endswith(f'/admin/orders/{code}')
+    screen.find_by_class('q-select').click()
+    screen.click('Order shipped')
+    field(screen, 'Reference or tracking code').send_keys('3S123456789')
+    screen.click('Send an e-mail to the customer with this status update')
+    screen.click('Save')
+    screen.should_contain(f'{code} saved: Order shipped')
+    screen.should_contain(f'{code}: status Order received → Order shipped, reference')  # history, live
+    screen.should_contain('3S123456789')
+    assert run_query(lambda: OutboxMessage.filter(template='status_update', order_code=code).count()) == 1
+    screen.shot('admin-order-detail-1280', failed=False)
+    screen.selenium.set_window_size(*PHONE)
+    screen.wait(0.5)
+    screen.shot('admin-order-detail-390', failed=False)

@@ -18,5 +18,9 @@ class StatusBadge(ui.badge):
     """An order status in the seed's wording, coloured by status."""
 
     def __init__(self, status: OrderStatus) -> None:
-        super().__init__(status.label, color=COLORS[status])
+        super().__init__(status.label, color=self.color_of(status))
         self.classes('text-sm px-2 py-1')
+
+    @staticmethod
+    def color_of(status: OrderStatus) -> str:
+        return COLORS[status]
