@@ -10,7 +10,9 @@ from domain import admin_auth
 from domain.catalogue import default_shop
 from domain.checkout import place_order
 from domain.models import Order, Product
+from domain.order_changes import StatusUpdate, change_status
 from domain.schemas import parse_checkout
+from domain.statuses import OrderStatus
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 
 
@@ -127,3 +129,14 @@ async def test_signing_out_ends_the_session_in_every_browser(user: User, create_
     assert await Order.all().count() == 0
     await phone.open('/admin/orders')
     await phone.should_see('Sign in to Orderly')
+
+
+async def test_status_change_by_another_admin_updates_that_row_everywhere(user: User):
+    code = await customer_orders()
+    other_code = await customer_orders('Bert Claes')
+    await sign_in(user)
+    order = await Order.get(code=code)
+    await change_status(shop_id=order.shop_id, order_id=order.id, expected_version=1, actor='clerk@demo-shop.example',
+                        update=StatusUpdate(OrderStatus.SHIPPED))
+    await eventually(lambda: {r['code']: r['status'] for r in table_rows(user)} == {
+        code: 'Order shipped', other_code: 'Order received'})

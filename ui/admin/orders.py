@@ -7,7 +7,7 @@ from nicegui import ui
 from domain.admin_auth import SignedInAdmin
 from domain.catalogue import default_shop
 from domain.errors import OrderlyError
-from domain.events import OrderPlaced, hub
+from domain.events import OrderPlaced, OrderStatusChanged, hub
 from domain.models import Shop
 from domain.money import format_money
 from domain.order_queries import OrderRow, order_row, orders_page
@@ -120,6 +120,16 @@ class OrdersGrid:
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
 
+    async def status_changed(self, event: OrderStatusChanged) -> None:
+        """Another admin changed an order: update that row where it is shown, and nothing else."""
+        index = next((i for i, r in enumerate(self.table.rows) if r['id'] == event.order_id), None)
+        if event.shop_id != self.shop.id or index is None:
+            return
+        row = await order_row(self.shop.id, event.order_id)
+        if row is not None:
+            self.table.rows[index] = grid_row(row, self.timezone, fresh=self.table.rows[index]['fresh'])
+            self.table.update()
+
     async def order_placed(self, event: OrderPlaced) -> None:
         """Another tab, phone or customer placed an order: show it without disturbing what the merchant reads."""
         if event.shop_id != self.shop.id:
@@ -160,5 +170,5 @@ async def orders_screen() -> None:
         grid = OrdersGrid(shop, admin)
         test_button.on_click(guarded(shop.id, grid.test_order))
     await grid.reload()
-    unsubscribe = hub.subscribe(OrderPlaced, grid.order_placed)
-    ui.context.client.on_delete(unsubscribe)
+    for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed)):
+        ui.context.client.on_delete(hub.subscribe(event_type, handler))
