@@ -8,6 +8,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from domain.models import LogEntry
 from domain.sql import insert_rows
 
+# The kinds of log entry, in the merchant's words
+KINDS = {
+    'order.placed': 'Order placed', 'order.status_changed': 'Status changed', 'admin.login': 'Sign-in',
+    'admin.login_failed': 'Failed sign-in', 'admin.logout': 'Sign-out',
+}
+
 
 class OrderRef(Protocol):
     """An order as logs and outbox rows refer to it: an `Order` or a `PlacedOrder`."""
@@ -23,3 +29,13 @@ async def write_log(connection: BaseDBAsyncClient, *, shop_id: int, order: Order
         'shop_id': shop_id, 'order_id': order.id if order else None, 'order_code': order.code if order else '',
         'kind': kind, 'actor': actor, 'message': message, 'data': data or {}, 'created_at': now,
     }])
+
+
+async def recent_log_entries(shop_id: int, *, kind: str = '', order_code: str = '', limit: int = 100) -> list[LogEntry]:
+    """The shop's newest log entries, optionally of one kind or about one order."""
+    query = LogEntry.filter(shop_id=shop_id)
+    if kind:
+        query = query.filter(kind=kind)
+    if order_code.strip():
+        query = query.filter(order_code=order_code.strip().upper()[:32])
+    return await query.order_by('-created_at', '-id').limit(limit)

@@ -73,3 +73,7 @@ def test_merchant_ships_an_order_from_its_detail_page(laptop):
     screen.selenium.set_window_size(*PHONE)
     screen.wait(0.5)
     screen.shot('admin-order-detail-390', failed=False)
+    screen.selenium.set_window_size(1280, 900)
+    screen.open('/admin/logs')
+    screen.should_contain('Status changed')
+    screen.shot('admin-logs-1280', failed=False)

@@ -1,8 +1,8 @@
-"""What merchants see: sign-in, the orders grid and the order detail (Logs and Settings follow)."""
+"""What merchants see: sign-in, the orders grid, the order detail and the Logs (Settings follow)."""
 
 from nicegui import ui
 
-from ui.admin import login, order_detail, orders
+from ui.admin import login, logs, order_detail, orders
 
 
 def add_pages() -> None:
@@ -10,3 +10,4 @@ def add_pages() -> None:
     ui.page('/admin')(login.admin_home)
     ui.page('/admin/orders')(orders.orders_screen)
     ui.page('/admin/orders/{code}')(order_detail.order_detail_screen)
+    ui.page('/admin/logs')(logs.logs_screen)

@@ -9,7 +9,7 @@ from domain.admin_auth import SignedInAdmin, sign_out_everywhere
 from domain.models import Shop
 from ui.admin.session import TOKEN_KEY
 
-NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long')])]
+NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long'), ('Logs', '/admin/logs', 'history')])]
 
 
 @contextmanager

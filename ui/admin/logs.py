@@ -1,0 +1,63 @@
+"""`/admin/logs`: everything that happened in the shop, newest first, filterable, live."""
+
+from zoneinfo import ZoneInfo
+
+from nicegui import ui
+
+from domain.admin_auth import SignedInAdmin
+from domain.catalogue import default_shop
+from domain.events import OrderPlaced, OrderStatusChanged, hub
+from domain.logs import KINDS, recent_log_entries
+from domain.models import Shop
+from ui.admin.frame import admin_frame
+from ui.admin.session import guarded, require_admin
+
+COLUMNS = [
+    {'name': 'time', 'label': 'Time', 'field': 'time', 'align': 'left'},
+    {'name': 'kind', 'label': 'What', 'field': 'kind', 'align': 'left'},
+    {'name': 'order', 'label': 'Order', 'field': 'order', 'align': 'left', 'classes': 'font-mono whitespace-nowrap'},
+    {'name': 'message', 'label': 'Message', 'field': 'message', 'align': 'left', 'classes': 'whitespace-normal'},
+    {'name': 'actor', 'label': 'By', 'field': 'actor', 'align': 'left', 'headerClasses': 'max-sm:hidden',
+     'classes': 'max-sm:hidden'},
+]
+
+
+class LogsView:
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self.timezone = ZoneInfo(shop.timezone)
+        with ui.row().classes('w-full items-center gap-2'):
+            self.kind = ui.select({'': 'Everything', **KINDS}, value='', on_change=guarded(shop.id, self.load)) \
+                .props('outlined dense').classes('w-48').mark('kind-filter')
+            self.order_code = ui.input(placeholder='Order code').props('outlined dense clearable') \
+                .classes('w-48').mark('order-filter')
+            self.order_code.on('keydown.enter', guarded(shop.id, self.load)).on('clear', guarded(shop.id, self.load))
+        self.table = ui.table(columns=COLUMNS, rows=[], row_key='id').props('flat bordered dense wrap-cells') \
+            .classes('w-full').mark('logs-table')
+
+    async def load(self) -> None:
+        entries = await recent_log_entries(self.shop.id, kind=self.kind.value or '',
+                                           order_code=self.order_code.value or '')
+        self.table.rows = [{'id': e.id, 'time': e.created_at.astimezone(self.timezone).strftime('%d %b %H:%M:%S'),
+                            'kind': KINDS.get(e.kind, e.kind), 'order': e.order_code, 'message': e.message,
+                            'actor': e.actor} for e in entries]
+
+    async def something_happened(self, event: OrderPlaced | OrderStatusChanged) -> None:
+        if event.shop_id == self.shop.id:
+            await self.load()
+
+
+async def logs_screen() -> None:
+    admin: SignedInAdmin | None = await require_admin()
+    if admin is None:
+        return
+    shop = await default_shop()
+    if admin.shop_id != shop.id:
+        ui.navigate.to('/admin/login')
+        return
+    with admin_frame(shop, admin, 'Logs'):
+        ui.label('Logs').classes('text-2xl font-semibold')
+        view = LogsView(shop)
+    await view.load()
+    for event_type in (OrderPlaced, OrderStatusChanged):
+        ui.context.client.on_delete(hub.subscribe(event_type, view.something_happened))
