@@ -1,8 +1,8 @@
-"""What merchants see: sign-in, the orders grid, the order detail and the Logs (Settings follow)."""
+"""What merchants see: sign-in, the orders grid, the order detail, the Logs and Settings > Administrators."""
 
 from nicegui import ui
 
-from ui.admin import login, logs, order_detail, orders
+from ui.admin import administrators, login, logs, order_detail, orders
 
 
 def add_pages() -> None:
@@ -11,3 +11,4 @@ def add_pages() -> None:
     ui.page('/admin/orders')(orders.orders_screen)
     ui.page('/admin/orders/{code}')(order_detail.order_detail_screen)
     ui.page('/admin/logs')(logs.logs_screen)
+    ui.page('/admin/settings/administrators')(administrators.administrators_screen)

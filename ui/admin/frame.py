@@ -10,6 +10,7 @@ from domain.models import Shop
 from ui.admin.session import TOKEN_KEY
 
 NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long'), ('Logs', '/admin/logs', 'history')])]
+OWNER_NAVIGATION = [('Settings', [('Administrators', '/admin/settings/administrators', 'group')])]
 
 
 @contextmanager
@@ -32,7 +33,7 @@ def admin_frame(shop: Shop, admin: SignedInAdmin, title: str) -> Iterator[None]:
         ui.button(icon='logout', on_click=sign_out).props('flat round color=white aria-label="Sign out"') \
             .tooltip('Sign out everywhere').mark('sign-out')
     with ui.left_drawer(value=None).props('width=220 breakpoint=900 bordered').classes('bg-white') as drawer:
-        for section, items in NAVIGATION:
+        for section, items in NAVIGATION + (OWNER_NAVIGATION if admin.is_owner else []):
             ui.label(section).classes('text-xs uppercase tracking-wide text-stone-500 px-2 pt-2')
             for label, target, icon in items:
                 with ui.link(target=target).classes('flex items-center gap-3 px-2 py-2 rounded '
