@@ -16,7 +16,7 @@ async def test_logs_show_orders_and_sign_ins_newest_first_and_live(user: User):
     await sign_in(user)
     await user.open('/admin/logs')
     await user.should_see(marker='kind-filter')
-    assert [row['kind'] for row in log_rows(user)] == ['Sign-in', 'Failed sign-in', 'Order placed']
+    assert [row['kind'] for row in log_rows(user)] == ['Sign-in', 'Failed sign-in', 'Order placed', 'Administrators']
     assert log_rows(user)[2]['order'] == first
     second = await customer_orders('Bert Claes')
     await eventually(lambda: log_rows(user)[0]['order'] == second)
