@@ -38,6 +38,14 @@ class OrderStatusChanged:
 
 
 @dataclass(frozen=True)
+class OrderDeleted:
+    shop_id: int
+    order_id: int
+    code: str
+    actor: str
+
+
+@dataclass(frozen=True)
 class OutboxQueued:
     """New outbox rows are waiting: wakes the dispatcher without waiting for its timer."""
 

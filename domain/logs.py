@@ -10,8 +10,9 @@ from domain.sql import insert_rows
 
 # The kinds of log entry, in the merchant's words
 KINDS = {
-    'order.placed': 'Order placed', 'order.status_changed': 'Status changed', 'admin.login': 'Sign-in',
-    'admin.login_failed': 'Failed sign-in', 'admin.logout': 'Sign-out', 'settings.admins': 'Administrators',
+    'order.placed': 'Order placed', 'order.status_changed': 'Status changed', 'order.deleted': 'Order deleted',
+    'admin.login': 'Sign-in', 'admin.login_failed': 'Failed sign-in', 'admin.logout': 'Sign-out',
+    'settings.admins': 'Administrators',
 }
 
 

@@ -5,8 +5,9 @@ from nicegui.testing import User
 
 from domain.models import Order, OutboxMessage
 from domain.order_changes import StatusUpdate, change_status
+from domain.order_deletion import delete_order
 from domain.statuses import OrderStatus
-from tests.ui.test_admin_orders import customer_orders, sign_in
+from tests.ui.test_admin_orders import customer_orders, eventually, sign_in, table_rows
 
 
 async def test_merchant_ships_an_order_with_tracking_code_and_mails_the_customer(user: User):
@@ -66,3 +67,28 @@ async def test_unknown_code_says_so(user: User):
     await sign_in(user)
     await user.open('/admin/orders/DEMO-9999-ZZ')
     await user.should_see('There is no order with this code in your shop.')
+
+
+async def test_real_order_is_deleted_only_after_typing_its_code(user: User):
+    code = await customer_orders()
+    await sign_in(user)
+    await user.open(f'/admin/orders/{code}')
+    await user.should_see('Paper filters', retries=20)
+    user.find(marker='delete-section').click()
+    user.find(marker='delete-order').click()
+    await user.should_see(f'Type {code} to confirm the deletion of this order.', retries=20)
+    assert await Order.filter(code=code).exists()
+    user.find(marker='confirm-code').type(code)
+    user.find(marker='delete-order').click()
+    await user.should_see(f'{code} deleted.', retries=20)
+    assert not await Order.filter(code=code).exists()
+
+
+async def test_deleted_order_leaves_every_open_grid(user: User, create_user):
+    keep, gone = await customer_orders('Ann Peeters'), await customer_orders('Bert Claes')
+    other = create_user()
+    await sign_in(user)
+    await sign_in(other)
+    order = await Order.get(code=gone)
+    await delete_order(shop_id=order.shop_id, order_id=order.id, typed_code=gone, actor='x')
+    await eventually(lambda: [row['code'] for row in table_rows(other)] == [keep])

@@ -10,6 +10,7 @@ from domain.errors import OrderlyError
 from domain.models import Order, Shop
 from domain.money import format_money
 from domain.order_changes import ChangedMeanwhile, ConfirmationNeeded, StatusUpdate, change_status
+from domain.order_deletion import delete_order
 from domain.order_detail import order_for_admin, order_history
 from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus
@@ -49,6 +50,7 @@ class OrderDetail:
             with ui.column().classes('lg:col-span-2 gap-4'):
                 self.lines_card()
                 self.customer_card()
+                self.delete_card()
             with ui.column().classes('gap-4 max-lg:order-first') as self.side:  # on a phone, status first
                 self.status_card()
 
@@ -85,6 +87,32 @@ class OrderDetail:
             if order.note:
                 ui.label('Customer note').classes('pt-2 font-medium')
                 ui.label(order.note).classes('whitespace-pre-line')
+
+    def delete_card(self) -> None:
+        with ui.expansion('Delete this order', icon='delete').classes('w-full bg-white text-negative') \
+                .props('dense').mark('delete-section'):
+            if self.order.is_test:
+                ui.label('Test orders can always be removed at once; their products go back into stock.') \
+                    .classes('text-stone-700')
+                typed = None
+            else:
+                ui.label('Deleting a real order cannot be undone. The Logs keep a copy of it.') \
+                    .classes('text-stone-700')
+                typed = ui.input(f'Type {self.order.code} to confirm').props('outlined dense').classes('w-64') \
+                    .mark('confirm-code')
+
+            async def delete() -> None:
+                try:
+                    code = await delete_order(shop_id=self.shop.id, order_id=self.order.id, actor=self.admin.email,
+                                              typed_code=typed.value or '' if typed else '')
+                except OrderlyError as error:
+                    ui.notify(str(error), type='negative')
+                    return
+                ui.notify(f'{code} deleted.', type='positive')
+                ui.navigate.to('/admin/orders')
+
+            ui.button('Delete order', icon='delete', on_click=guarded(self.shop.id, delete)) \
+                .props('unelevated no-caps color=negative').mark('delete-order')
 
     def status_card(self) -> None:
         with ui.card().classes('w-full gap-2').props('flat bordered'):

@@ -7,7 +7,7 @@ from nicegui import ui
 from domain.admin_auth import SignedInAdmin
 from domain.catalogue import default_shop
 from domain.errors import OrderlyError
-from domain.events import OrderPlaced, OrderStatusChanged, hub
+from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, hub
 from domain.models import Shop
 from domain.money import format_money
 from domain.order_queries import OrderRow, order_row, orders_page
@@ -120,6 +120,13 @@ class OrdersGrid:
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
 
+    def order_deleted(self, event: OrderDeleted) -> None:
+        if event.shop_id != self.shop.id or not any(r['id'] == event.order_id for r in self.table.rows):
+            return
+        self.table.rows = [r for r in self.table.rows if r['id'] != event.order_id]
+        self.table.pagination = {**self.table.pagination,
+                                 'rowsNumber': max(int(self.table.pagination.get('rowsNumber') or 1) - 1, 0)}
+
     async def status_changed(self, event: OrderStatusChanged) -> None:
         """Another admin changed an order: update that row where it is shown, and nothing else."""
         index = next((i for i, r in enumerate(self.table.rows) if r['id'] == event.order_id), None)
@@ -170,5 +177,6 @@ async def orders_screen() -> None:
         grid = OrdersGrid(shop, admin)
         test_button.on_click(guarded(shop.id, grid.test_order))
     await grid.reload()
-    for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed)):
+    for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed),
+                                (OrderDeleted, grid.order_deleted)):
         ui.context.client.on_delete(hub.subscribe(event_type, handler))
