@@ -1,0 +1,260 @@
+"""Delivering the outbox: claim due messages with a lease, record each attempt's outcome with backoff, log it.
+
+The dispatcher (integrations/outbox_dispatcher.py) drives these functions; a handler per channel tells it what
+happened to each message: `Delivered`, `TemporaryFailure` (retried later) or `PermanentFailure` (given up).
+Delivery is at least once: a message is marked delivered only after its partner accepted it, so a crash between
+the two sends it again, under the same `event_id` (the mail's Message-ID).
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from domain.errors import OrderlyError
+from domain.events import DeliveriesRecorded, OutboxQueued, hub
+from domain.models import LogEntry, Order, OutboxMessage, OutboxState, Shop
+from domain.sql import fetch, for_dialect, insert_rows
+
+# Pause after the 1st, 2nd, … failed attempt; the last one repeats until GIVE_UP_AFTER is covered.
+BACKOFF = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
+           timedelta(hours=1), timedelta(hours=3), timedelta(hours=6))
+GIVE_UP_AFTER = timedelta(days=3)
+JITTER = 0.2  # each pause is stretched or shrunk by up to 20 %, so that a burst of failures does not retry as one
+LEASE = timedelta(seconds=60)  # how long a claim keeps other workers away; a crashed worker's rows come back then
+
+
+def retry_delay(attempt: int, *, chance: Callable[[], float] = random.random) -> timedelta:
+    """The pause after failed attempt number `attempt` (1-based), with jitter drawn from `chance` (0 ≤ x < 1)."""
+    base = BACKOFF[min(attempt, len(BACKOFF)) - 1]
+    return base * (1 + JITTER * (2 * chance() - 1))
+
+
+def _attempts_within(span: timedelta) -> int:
+    attempts, waited = 1, timedelta(0)
+    while waited < span:
+        waited += BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        attempts += 1
+    return attempts
+
+
+MAX_ATTEMPTS = _attempts_within(GIVE_UP_AFTER)  # 19: the last one about 3 days after the first
+
+
+@dataclass(frozen=True)
+class Delivered:
+    note: str = ''  # said instead of "sent" when it is worth saying: "kept in Settings > Mailbox (…)"
+
+
+@dataclass(frozen=True)
+class TemporaryFailure:
+    error: str  # in words fit for the merchant: "connection refused by smtp.example.com:587"
+    retry_after: timedelta | None = None  # the partner asked for this pause (Retry-After): never retried sooner
+
+
+@dataclass(frozen=True)
+class PermanentFailure:
+    error: str  # "550 5.1.1 mailbox unavailable"
+
+
+Outcome = Delivered | TemporaryFailure | PermanentFailure
+
+# What a message is, in the merchant's words, by channel and template
+WHAT = {('mail', 'customer_confirmation'): 'Confirmation mail', ('mail', 'merchant_new_order'): 'New-order mail',
+        ('mail', 'status_update'): 'Status update mail', ('push', 'new_order'): 'New-order push',
+        ('push', 'test'): 'Test push'}
+CHANNELS = {'mail': 'Mail', 'push': 'Push notification', 'webhook': 'API PUSH', 'invoice': 'Invoice'}
+
+
+def what_it_is(message: OutboxMessage) -> str:
+    """"Confirmation mail", "API PUSH order.created"."""
+    return WHAT.get((message.channel, message.template)) or \
+        f'{CHANNELS.get(message.channel, message.channel)} {message.event}'
+
+
+def describe(message: OutboxMessage) -> str:
+    """"Confirmation mail to ann@example.com"."""
+    what = what_it_is(message)
+    if message.channel == 'webhook':  # its recipient is the endpoint's id
+        return f'{what} to endpoint #{message.recipient}'
+    return f'{what} to {message.recipient}' if message.recipient else what
+
+
+async def claim_due(*, worker: str, channels: Sequence[str], limit: int, lease: timedelta = LEASE,
+                    now: datetime | None = None) -> list[OutboxMessage]:
+    """Lease up to `limit` due messages of `channels` to `worker`, oldest first; nobody else gets them meanwhile.
+
+    One statement takes them, so concurrent workers never share a row. The outer conditions repeat the inner
+    ones because PostgreSQL re-checks only those when a concurrent claim changed the row first.
+    """
+    if not channels or limit < 1:
+        return []
+    now = now or datetime.now(UTC)
+    free = '(lease_expires_at IS NULL OR lease_expires_at < ?)'
+    in_channels = ', '.join('?' for _ in channels)
+    rows = await fetch(
+        connections.get('default'),
+        f'UPDATE outbox_message SET leased_by = ?, lease_expires_at = ? WHERE id IN ('
+        f'SELECT id FROM outbox_message WHERE state = ? AND channel IN ({in_channels}) AND next_attempt_at <= ? '
+        f'AND {free} ORDER BY next_attempt_at, id LIMIT ?) AND state = ? AND {free} RETURNING id',
+        worker, now + lease, OutboxState.PENDING.value, *channels, now, now, limit, OutboxState.PENDING.value, now)
+    if not rows:
+        return []
+    return await OutboxMessage.filter(id__in=[row['id'] for row in rows]).order_by('next_attempt_at', 'id')
+
+
+async def release_leases(*, worker: str = '', slot: str = '', keep: str = '') -> int:
+    """Give back the pending messages leased by `worker`, or by any earlier run of `slot` other than `keep`.
+
+    A worker id is "slot/run". Only one process at a time can run in a slot (its host and port), so a new run
+    knows that leases of older runs in its slot belong to a process that died: they need not wait for expiry.
+    """
+    connection = connections.get('default')
+    if worker:
+        condition, values = 'leased_by = ?', [worker]
+    else:
+        prefix = f'{slot}/'
+        condition, values = 'substr(leased_by, 1, ?) = ? AND leased_by <> ?', [len(prefix), prefix, keep]
+    rows = await fetch(connection, "UPDATE outbox_message SET leased_by = '', lease_expires_at = NULL "
+                                   f'WHERE state = ? AND {condition} RETURNING id', OutboxState.PENDING.value, *values)
+    return len(rows)
+
+
+async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], outcomes: Sequence[Outcome],
+                          now: datetime | None = None, chance: Callable[[], float] = random.random) -> None:
+    """Store what happened to each claimed message, log every attempt with its order, and announce it."""
+    if len(messages) != len(outcomes):
+        raise ValueError(f'{len(outcomes)} outcomes for {len(messages)} messages')
+    if not messages:
+        return
+    now = now or datetime.now(UTC)
+    timezones = {shop_id: ZoneInfo(timezone) for shop_id, timezone in
+                 await Shop.filter(id__in={m.shop_id for m in messages}).values_list('id', 'timezone')}
+    delivered: list[int] = []
+    failures: list[list] = []
+    logs: list[dict] = []
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {'delivered': 0, 'failed': 0, 'dead': 0})
+    for message, outcome in zip(messages, outcomes, strict=True):
+        attempt = message.attempts + 1
+        what = describe(message)
+        data = {'outbox_id': message.id, 'event_id': message.event_id, 'channel': message.channel,
+                'attempt': attempt}
+        if isinstance(outcome, Delivered):
+            delivered.append(message.id)
+            if outcome.note:
+                text = f'{what} {outcome.note}'
+            else:
+                text = f'{what_it_is(message)} sent' + (f' to {message.recipient}' if message.recipient else '')
+            kind = 'delivery.sent'
+            counts[message.shop_id]['delivered'] += 1
+        elif isinstance(outcome, TemporaryFailure) and attempt < MAX_ATTEMPTS:
+            retry_at = now + max(retry_delay(attempt, chance=chance), outcome.retry_after or timedelta(0))
+            failures.append([OutboxState.PENDING.value, attempt, retry_at, outcome.error[:2000], message.id, worker])
+            local = retry_at.astimezone(timezones.get(message.shop_id, UTC))
+            when = local.strftime('%H:%M:%S') if retry_at - now < timedelta(hours=12) else \
+                local.strftime('%d %b %H:%M')
+            kind, text = 'delivery.failed', f'{what} failed: {outcome.error}; retry at {when}'
+            data |= {'error': outcome.error, 'next_attempt_at': retry_at.isoformat()}
+            counts[message.shop_id]['failed'] += 1
+        else:
+            if isinstance(outcome, TemporaryFailure):
+                reason = f'failed: {outcome.error}; given up after {attempt} attempts'
+            else:
+                reason = f'refused: {outcome.error}; not retried'
+            failures.append([OutboxState.DEAD.value, attempt, now, f'{reason[0].upper()}{reason[1:]}'[:2000],
+                             message.id, worker])
+            kind, text = 'delivery.dead', f'{what} {reason}'
+            data |= {'error': outcome.error}
+            counts[message.shop_id]['dead'] += 1
+        logs.append({'shop_id': message.shop_id, 'order': message.order_id, 'order_code': message.order_code,
+                     'kind': kind, 'actor': 'system', 'message': text, 'data': data, 'created_at': now})
+    async with in_transaction() as connection:
+        if delivered:
+            await fetch(connection, "UPDATE outbox_message SET state = ?, delivered_at = ?, attempts = attempts + 1, "
+                                    "last_error = '', leased_by = '', lease_expires_at = NULL "
+                                    f'WHERE state = ? AND id IN ({", ".join("?" for _ in delivered)})',
+                        OutboxState.DELIVERED.value, now, OutboxState.PENDING.value, *delivered)
+        if failures:
+            # Only while the lease is still ours: a worker that lost it leaves the row to the one that took it.
+            await connection.execute_many(for_dialect(
+                "UPDATE outbox_message SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+                "leased_by = '', lease_expires_at = NULL WHERE id = ? AND leased_by = ? AND state = 'pending'",
+                connection.capabilities.dialect), failures)
+        await _write_attempt_logs(connection, logs)
+    for shop_id, count in counts.items():
+        order_ids = frozenset(m.order_id for m in messages if m.shop_id == shop_id and m.order_id)
+        await hub.publish(DeliveriesRecorded(shop_id=shop_id, order_ids=order_ids, **count))
+
+
+async def _write_attempt_logs(connection: BaseDBAsyncClient, logs: list[dict]) -> None:
+    """One log row per attempt; an order deleted meanwhile keeps its code in the entry, not its id."""
+    order_ids = {entry['order'] for entry in logs if entry['order']}
+    existing = set(await Order.filter(id__in=order_ids).using_db(connection).values_list('id', flat=True)) \
+        if order_ids else set()
+    rows = []
+    for entry in logs:
+        order_id = entry.pop('order')
+        rows.append({**entry, 'order_id': order_id if order_id in existing else None})
+    await insert_rows(connection, LogEntry._meta.db_table, rows)
+
+
+class NotRetried(OrderlyError):
+    """The message cannot be retried now: it was delivered, is being delivered, or no longer exists."""
+
+
+async def retry_now(*, shop_id: int, message_id: int, actor: str) -> OutboxMessage:
+    """Put a failed or given-up message back in line for an attempt now, with a fresh retry schedule."""
+    now = datetime.now(UTC)
+    async with in_transaction() as connection:
+        message = await OutboxMessage.get_or_none(id=message_id, shop_id=shop_id).using_db(connection)
+        if message is None or message.state is OutboxState.DELIVERED:
+            raise NotRetried('This message was delivered meanwhile.' if message else 'This message no longer exists.')
+        if message.lease_expires_at and message.lease_expires_at > now:
+            raise NotRetried('This message is being delivered right now.')
+        await _retry(connection, [message], actor, now)
+    await hub.publish(OutboxQueued(shop_id=shop_id, count=1))
+    return message
+
+
+async def retry_all(*, shop_id: int, actor: str) -> int:
+    """Retry every failed and given-up message of the shop now; returns how many."""
+    now = datetime.now(UTC)
+    async with in_transaction() as connection:
+        unleased = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+        messages = await _troubled(shop_id).using_db(connection).filter(unleased)
+        await _retry(connection, messages, actor, now)
+    if messages:
+        await hub.publish(OutboxQueued(shop_id=shop_id, count=len(messages)))
+    return len(messages)
+
+
+async def _retry(connection: BaseDBAsyncClient, messages: list[OutboxMessage], actor: str, now: datetime) -> None:
+    if not messages:
+        return
+    ids = [m.id for m in messages]
+    await OutboxMessage.filter(id__in=ids).using_db(connection).update(
+        state=OutboxState.PENDING, attempts=0, next_attempt_at=now, leased_by='', lease_expires_at=None)
+    await _write_attempt_logs(connection, [
+        {'shop_id': m.shop_id, 'order': m.order_id, 'order_code': m.order_code, 'kind': 'delivery.retry',
+         'actor': actor, 'message': f'{describe(m)}: retry now requested', 'created_at': now,
+         'data': {'outbox_id': m.id, 'event_id': m.event_id, 'channel': m.channel, 'was': m.state.value}}
+        for m in messages])
+
+
+def _troubled(shop_id: int):
+    """Given up, or failed at least once and waiting for its retry."""
+    return OutboxMessage.filter(shop_id=shop_id, state__in=[OutboxState.PENDING, OutboxState.DEAD]) \
+        .exclude(last_error='')
+
+
+async def troubled_messages(shop_id: int, *, limit: int = 100) -> tuple[list[OutboxMessage], int]:
+    """The shop's failed and given-up messages, newest first (at most `limit`), and how many there are in all."""
+    query = _troubled(shop_id)
+    return await query.order_by('-created_at', '-id').limit(limit), await query.count()
