@@ -3,6 +3,7 @@
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,20 @@ class Settings(BaseSettings):
     admin_email: str = Field('admin@example.com', description="E-mail of the demo shop's owner admin.")
     admin_password: SecretStr | None = Field(None, description='Password of that admin; if unset, a random one '
                                                                'is generated and printed once.')
+    smtp_host: str = Field('', description='SMTP server for outgoing mail. Unset: mails are kept in the database '
+                                           'and shown under Settings > Mailbox.')
+    smtp_port: int | None = Field(None, ge=1, le=65535, description='SMTP port; default 25, 587 or 465 by '
+                                                                    'SMTP_SECURITY.')
+    smtp_username: str = Field('', description='SMTP user name; unset: no authentication.')
+    smtp_password: SecretStr | None = Field(None, description='SMTP password (never logged).')
+    smtp_security: Literal['none', 'starttls', 'tls'] = Field('starttls', description='none, starttls or tls '
+                                                                                    '(implicit TLS).')
+    mail_from: str = Field('', description="Sender address of the shop's mails; default the shop's e-mail "
+                                           'address.')
+    vapid_subject: str = Field('', description='Contact that push services see with every notification (VAPID '
+                                               "subject): mailto:… or https://…; default mailto: the shop's address.")
+    push_timeout: float = Field(10, gt=0, le=30, description='Seconds to wait for a push service to accept a '
+                                                            'notification before trying again later.')
 
     @field_validator('secret_key')
     @classmethod
@@ -33,9 +48,20 @@ class Settings(BaseSettings):
             raise ValueError(f'ORDERLY_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters')
         return value
 
+    @field_validator('vapid_subject')
+    @classmethod
+    def _vapid_subject_is_a_contact(cls, value: str) -> str:
+        if value and not ((value.startswith('mailto:') and '@' in value) or value.startswith('https://')):
+            raise ValueError('ORDERLY_VAPID_SUBJECT must be a mailto: or https:// address')
+        return value
+
     @cached_property
     def effective_database_url(self) -> str:
         return self.database_url or f'sqlite://{self.data_dir / "orderly.sqlite3"}'
+
+    @cached_property
+    def effective_smtp_port(self) -> int:
+        return self.smtp_port or {'none': 25, 'starttls': 587, 'tls': 465}[self.smtp_security]
 
     @cached_property
     def effective_base_url(self) -> str:

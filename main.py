@@ -1,8 +1,10 @@
 """Composes Orderly: settings, database, pages. `python main.py` runs it; `python main.py --help` lists settings."""
 
 import argparse
+import gc
 import logging
 import os
+import socket
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -10,11 +12,17 @@ from nicegui import app, ui
 from tortoise.contrib.fastapi import register_tortoise
 
 from config import Settings, settings_help
-from domain.events import hub
+from domain.events import OutboxQueued, hub
 from domain.seed import ensure_demo_shop
+from integrations.api import mount_api
 from integrations.database import tortoise_config
+from integrations.mail import mail_handler
+from integrations.outbox_dispatcher import OutboxDispatcher
+from integrations.push import ensure_vapid_keys, push_handler
 from integrations.search_index import ensure_order_search_index
+from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
+from ui.admin.pwa import add_routes as add_pwa_routes
 
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
 
@@ -25,21 +33,27 @@ def parse_arguments() -> None:
     parser.parse_args()
 
 
-def run_in_lifespan(startup: Callable[[], Awaitable[None]]) -> None:
-    """Await `startup` once the database is open, before the server takes requests (unlike `app.on_startup`)."""
+def run_in_lifespan(startup: Callable[[], Awaitable[None]],
+                    shutdown: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Await `startup` once the database is open, before the server takes requests (unlike `app.on_startup`),
+    and `shutdown` when the server stops, before the database closes."""
     outer = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(fastapi_app):
         async with outer(fastapi_app) as state:
             await startup()
-            yield state
+            try:
+                yield state
+            finally:
+                if shutdown is not None:
+                    await shutdown()
 
     app.router.lifespan_context = lifespan
 
 
 def compose(settings: Settings) -> None:
-    """Wire the database, the demo shop and the pages into NiceGUI's app."""
+    """Wire the database, the demo shop, the outbox dispatcher and the pages into NiceGUI's app."""
     hub.clear()  # subscribers of a previous composition (tests re-run this file) must not linger
     register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=True)
 
@@ -52,13 +66,27 @@ def compose(settings: Settings) -> None:
 
     run_in_lifespan(ensure_order_search_index)
     run_in_lifespan(seed)
+    run_in_lifespan(ensure_vapid_keys)  # once, on first start: browsers subscribe with the public key
+    webhooks = WebhookHandler()
+    run_in_lifespan(webhooks.open, webhooks.aclose)  # closes its connections after the dispatcher stopped
+    # one process at a time listens on a host and port: that is the dispatcher's slot for its leases
+    dispatcher = OutboxDispatcher([mail_handler(settings), webhooks, push_handler(settings)],
+                                  slot=f'{socket.gethostname()}:{settings.port}')
+    hub.subscribe(OutboxQueued, dispatcher.wake)
+    run_in_lifespan(dispatcher.start, dispatcher.stop)
+    mount_api(app)  # /api/v1 for other programs, with its own OpenAPI and docs
     storefront.add_pages()
     admin.add_pages()
+    add_pwa_routes()  # /manifest.webmanifest, /sw.js and the icons: the admin installs as an app
 
 
 if __name__ in {'__main__', '__mp_main__'}:
     if not TESTING:
         parse_arguments()
+        # Each open admin page holds ~2,000 Python objects; with hundreds open, the default threshold (700) runs
+        # a collection many times per live push, and full collections stall every page (bench/live.py: p95 at
+        # 200 pages halves with this).
+        gc.set_threshold(20_000)
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     settings = Settings()
     compose(settings)

@@ -1,10 +1,7 @@
 """Reading the shop for the storefront: the shop, its products, a customer's order by token."""
 
-from decimal import Decimal
-
 from domain.models import Order, Product, Shop
-from domain.money import PricedLine, Totals, compute_totals
-from domain.schemas import DeliveryMethod
+from domain.money import PricedLine
 
 
 async def default_shop() -> Shop:
@@ -32,10 +29,3 @@ def priced_line(product: Product, quantity: int) -> PricedLine:
     return PricedLine(product_id=product.id, sku=product.sku, name=product.name, quantity=quantity,
                       unit_price=product.price, vat_rate=product.vat_rate)
 
-
-def shipping_cost(shop: Shop, delivery_method: DeliveryMethod) -> Decimal:
-    return shop.shipping_cost if delivery_method is DeliveryMethod.SHIPPING else Decimal('0.00')
-
-
-def cart_totals(shop: Shop, lines: list[PricedLine], delivery_method: DeliveryMethod) -> Totals:
-    return compute_totals(lines, shipping_cost(shop, delivery_method), shop.shipping_vat_rate)

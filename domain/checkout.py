@@ -1,7 +1,9 @@
 """Placing an order: validate, reserve stock, number it, and queue its side effects in one transaction.
 
 This is the hottest write path, so it speaks few statements: one each for the number, the stock of all lines,
-the order, its lines, its log entry and all outbox rows.
+the order, its lines, its log entry, the API PUSH endpoints that want the order, and all outbox rows. The
+statement that takes the number also reads the shop's delivery settings, so an order follows Settings > Checkout
+as they are at that moment.
 """
 
 import json
@@ -14,7 +16,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.catalogue import cart_totals
+from domain.delivery import COLUMNS as DELIVERY_COLUMNS
+from domain.delivery import DeliveryOffer
 from domain.errors import OutOfStock, ProductUnavailable
 from domain.events import OrderPlaced, OutboxQueued, hub
 from domain.logs import write_log
@@ -25,6 +28,8 @@ from domain.outbox import enqueue, order_placed_messages
 from domain.schemas import CheckoutForm, DeliveryMethod
 from domain.sql import decimal, fetch, insert_rows
 from domain.statuses import OrderStatus
+from domain.webhook_payload import ORDER_CREATED, order_data
+from domain.webhooks import event_messages, subscribers
 
 
 @dataclass(frozen=True)
@@ -68,15 +73,17 @@ async def place_order(*, shop: Shop, form: CheckoutForm, is_test: bool = False, 
     return placed
 
 
-async def _next_order_number(connection: BaseDBAsyncClient, shop: Shop) -> tuple[int, list[str]]:
-    """Take the shop's next number, and who gets the merchant's mail about it.
+async def _next_order_number(connection: BaseDBAsyncClient, shop: Shop) -> tuple[int, list[str], DeliveryOffer]:
+    """Take the shop's next number, who gets the merchant's mail about it, and what delivery the shop offers now.
 
     The row lock (PostgreSQL) or the single writer (SQLite) serializes concurrent takers.
     """
     rows = await fetch(connection, 'UPDATE shop SET next_order_number = next_order_number + 1 WHERE id = ? '
-                                   'RETURNING next_order_number, order_mail_recipients', shop.id)
+                                   f'RETURNING next_order_number, order_mail_recipients, {", ".join(DELIVERY_COLUMNS)}',
+                       shop.id)
     recipients = rows[0]['order_mail_recipients']
-    return rows[0]['next_order_number'] - 1, json.loads(recipients) if isinstance(recipients, str) else recipients
+    recipients = json.loads(recipients) if isinstance(recipients, str) else recipients
+    return rows[0]['next_order_number'] - 1, recipients, DeliveryOffer.from_row(rows[0])
 
 
 async def _reserve_stock(connection: BaseDBAsyncClient, shop: Shop, form: CheckoutForm) -> list[PricedLine]:
@@ -111,9 +118,10 @@ async def _place_in_transaction(shop: Shop, form: CheckoutForm, is_test: bool, a
                                 initial_status: OrderStatus) -> tuple[PlacedOrder, int]:
     now = datetime.now(UTC)
     async with in_transaction() as connection:
-        number, mail_recipients = await _next_order_number(connection, shop)
+        number, mail_recipients, delivery = await _next_order_number(connection, shop)
+        delivery.check(form.delivery_method)  # refused: the rollback gives the number back
         priced = await _reserve_stock(connection, shop, form)
-        totals = cart_totals(shop, priced, form.delivery_method)
+        totals = delivery.totals(priced, form.delivery_method)
         values = {
             'shop_id': shop.id, 'number': number, 'code': format_order_code(shop.code_prefix, number),
             'token': secrets.token_urlsafe(32), 'idempotency_key': form.idempotency_key, 'version': 1,
@@ -131,18 +139,22 @@ async def _place_in_transaction(shop: Shop, form: CheckoutForm, is_test: bool, a
         order = PlacedOrder(id=rows[0]['id'], number=number, code=values['code'], token=values['token'],
                             customer_name=form.name, email=values['email'], total=totals.total,
                             currency=shop.currency, is_test=is_test, replayed=False)
-        await insert_rows(connection, OrderLine._meta.db_table, [
+        lines = [
             {'shop_id': shop.id, 'order_id': order.id, 'product_id': line.product_id, 'position': index,
              'sku': line.sku, 'name': line.name, 'quantity': line.quantity, 'unit_price': line.unit_price,
              'vat_rate': line.vat_rate, 'total': line.total}
             for index, line in enumerate(priced)
-        ])
+        ]
+        await insert_rows(connection, OrderLine._meta.db_table, lines)
         what = 'Test order' if is_test else 'Order'
         amount = format_money(order.total, order.currency)
         await write_log(connection, shop_id=shop.id, order=order, kind='order.placed', actor=actor, now=now,
                         message=f'{what} {order.code} placed by {order.customer_name} ({amount})',
                         data={'total': str(order.total), 'lines': len(priced), 'is_test': is_test})
         messages = order_placed_messages(shop, order, mail_recipients, now)
+        messages += event_messages(await subscribers(connection, shop.id, ORDER_CREATED), shop_id=shop.id,
+                                   event=ORDER_CREATED, order=order, now=now,
+                                   data=lambda: {'order': order_data(values, lines)})
         await enqueue(connection, messages)
     return order, len(messages)
 

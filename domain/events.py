@@ -3,6 +3,7 @@
 The domain only publishes; the UI (live pages) and integrations (outbox dispatcher) subscribe in main.py.
 """
 
+import asyncio
 import inspect
 import logging
 from collections import defaultdict
@@ -46,11 +47,30 @@ class OrderDeleted:
 
 
 @dataclass(frozen=True)
+class OrderNoteAdded:
+    shop_id: int
+    order_id: int
+    code: str
+    actor: str
+
+
+@dataclass(frozen=True)
 class OutboxQueued:
     """New outbox rows are waiting: wakes the dispatcher without waiting for its timer."""
 
     shop_id: int
     count: int
+
+
+@dataclass(frozen=True)
+class DeliveriesRecorded:
+    """Delivery attempts of outbox messages were recorded: the Deliveries, Mailbox and Logs pages update."""
+
+    shop_id: int
+    order_ids: frozenset[int]
+    delivered: int
+    failed: int  # will be retried
+    dead: int  # given up
 
 
 Handler = Callable[[Any], Awaitable[None] | None]
@@ -68,13 +88,26 @@ class EventHub:
         return lambda: self._handlers[event_type].remove(handler) if handler in self._handlers[event_type] else None
 
     async def publish(self, event: object) -> None:
+        """Call every subscriber of the event's type; returns when all are done. Async ones run side by side, so
+        hundreds of open pages wait for one shared read, not for each other, and a slow one delays no other."""
+        pending = []
         for handler in list(self._handlers[type(event)]):
             try:
                 result = handler(event)
-                if inspect.isawaitable(result):
-                    await result
             except Exception:
                 log.exception('subscriber %r failed on %r', handler, event)
+                continue
+            if inspect.isawaitable(result):
+                pending.append(self._settle(handler, event, result))
+        if pending:
+            await asyncio.gather(*pending)
+
+    @staticmethod
+    async def _settle(handler: Handler, event: object, result: Awaitable[None]) -> None:
+        try:
+            await result
+        except Exception:
+            log.exception('subscriber %r failed on %r', handler, event)
 
     def clear(self) -> None:
         self._handlers.clear()

@@ -11,8 +11,13 @@ from domain.sql import insert_rows
 # The kinds of log entry, in the merchant's words
 KINDS = {
     'order.placed': 'Order placed', 'order.status_changed': 'Status changed', 'order.deleted': 'Order deleted',
+    'order.note': 'Internal note',
+    'delivery.sent': 'Delivered', 'delivery.failed': 'Delivery failed', 'delivery.dead': 'Delivery given up',
+    'delivery.retry': 'Delivery retried',
     'admin.login': 'Sign-in', 'admin.login_failed': 'Failed sign-in', 'admin.logout': 'Sign-out',
-    'settings.admins': 'Administrators',
+    'settings.admins': 'Administrators', 'settings.shop': 'Shop settings', 'settings.checkout': 'Checkout settings',
+    'settings.api_keys': 'API keys', 'settings.api_push': 'API PUSH', 'settings.notifications': 'Notifications',
+    'product.stock': 'Stock changed', 'order.exported': 'Orders exported',
 }
 
 

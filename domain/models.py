@@ -24,8 +24,14 @@ class Shop(Model):
     # Addresses of the admins whose "receives order mails" is on, kept by domain.admins in the transaction that
     # changes an admin: the checkout reads them with the order number, in the same statement.
     order_mail_recipients = fields.JSONField(default=list)
+    brand_color = fields.CharField(max_length=7, default='#2f3e46')  # hex; mails and documents use it
+    postal_address = fields.TextField(default='')  # several lines, printed on documents
+    # What the checkout offers (Settings > Checkout); place_order reads these with the order number
+    pickup_enabled = fields.BooleanField(default=True)
+    shipping_enabled = fields.BooleanField(default=True)
     shipping_cost = _money(default=0)
     shipping_vat_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=21)
+    free_shipping_from = _money(null=True)  # order subtotal (incl. VAT) from which shipping is free; None: never
     pickup_address = fields.CharField(max_length=300, default='')
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -184,6 +190,23 @@ class OutboxMessage(Model):
         indexes = (('state', 'next_attempt_at'),)
 
 
+class MailboxMail(Model):
+    """A mail kept in the database instead of sent, while no SMTP server is set up (Settings > Mailbox)."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='mailbox', on_delete=fields.CASCADE, db_index=False)
+    order_code = fields.CharField(max_length=32, default='')
+    message_id = fields.CharField(max_length=254, unique=True)  # a repeated delivery is kept once
+    recipient = fields.CharField(max_length=254)
+    subject = fields.TextField()
+    source = fields.TextField()  # the whole message as it would have been sent: headers, text and HTML parts
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'mailbox_mail'
+        indexes = (('shop', 'created_at'),)
+
+
 class AdminRole(StrEnum):
     OWNER = 'owner'
     EMPLOYEE = 'employee'
@@ -230,3 +253,129 @@ class LoginFailure(Model):
     class Meta:
         table = 'login_failure'
         indexes = (('key', 'created_at'),)
+
+
+class ApiKeyAccess(StrEnum):
+    READ = 'read'
+    READ_WRITE = 'read_write'
+
+    @property
+    def label(self) -> str:
+        return {'read': 'Read only', 'read_write': 'Read and write'}[self.value]
+
+
+class ApiKey(Model):
+    """A key other programs use for the REST API (Settings > API keys); only the secret's hash is stored."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='api_keys', on_delete=fields.CASCADE, db_index=True)
+    label = fields.CharField(max_length=80)
+    hint = fields.CharField(max_length=16)  # the key's first characters, so the owner can tell keys apart
+    key_hash = fields.CharField(max_length=64, unique=True)  # sha256: the secret is random, no slow hash needed
+    access = fields.CharEnumField(ApiKeyAccess, max_length=16, default=ApiKeyAccess.READ)
+    created_by = fields.CharField(max_length=254)
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)  # to the minute: a request writes it at most once a minute
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'api_key'
+
+
+class VapidKeys(Model):
+    """The shop's Web Push key pair (VAPID): made once, kept beside the subscriptions that were made with it."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.OneToOneField('models.Shop', related_name='vapid_keys', on_delete=fields.CASCADE)
+    private_key = fields.CharField(max_length=64)  # raw 32-byte P-256 scalar, base64url: never shown or logged
+    public_key = fields.CharField(max_length=100)  # uncompressed point, base64url: the browser's applicationServerKey
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'vapid_keys'
+
+    def __str__(self) -> str:  # never the private key
+        return f'VapidKeys(shop={self.shop_id}, public={self.public_key[:12]}…)'
+
+
+class PushSubscription(Model):
+    """A browser (phone, computer) of an admin that receives Web Push notifications, as `pushManager` made it."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='push_subscriptions', on_delete=fields.CASCADE,
+                                  db_index=True)
+    admin = fields.ForeignKeyField('models.AdminUser', related_name='push_subscriptions', on_delete=fields.CASCADE,
+                                   db_index=True)
+    endpoint = fields.CharField(max_length=1000, unique=True)  # the push service's URL for this browser
+    p256dh = fields.CharField(max_length=100)  # the browser's public key, base64url
+    auth = fields.CharField(max_length=40)  # the browser's 16-byte auth secret, base64url
+    device_label = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField()
+    last_success_at = fields.DatetimeField(null=True)
+    last_event_id = fields.CharField(max_length=40, default='')  # the last outbox message it accepted: no resend
+    last_error = fields.CharField(max_length=300, default='')
+
+    class Meta:
+        table = 'push_subscription'
+
+
+class PushPreferences(Model):
+    """Which events an admin wants pushed (outbox event names); an admin without a row gets the defaults."""
+
+    id = fields.IntField(primary_key=True)
+    admin = fields.OneToOneField('models.AdminUser', related_name='push_preferences', on_delete=fields.CASCADE)
+    events = fields.JSONField(default=list)
+
+    class Meta:
+        table = 'push_preferences'
+
+
+class WebhookEndpoint(Model):
+    """A receiver of the shop's API PUSH (Settings > API PUSH): order events are POSTed to it, signed.
+
+    The secrets sign every request, so they are stored as they are (not hashed); the owner sees one once, when it
+    is made, and it is never logged. During a rotation the previous secret signs too, until it expires.
+    """
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='webhook_endpoints', on_delete=fields.CASCADE,
+                                  db_index=True)
+    url = fields.CharField(max_length=2000)
+    description = fields.CharField(max_length=120, default='')  # the owner's name for it: "Cash register"
+    events = fields.JSONField(default=list)  # event types it wants: order.created, ...
+    format = fields.CharField(max_length=8, default='json')  # json or xml: the same fields
+    enabled = fields.BooleanField(default=True)
+    allow_local_network = fields.BooleanField(default=False)  # loopback and private addresses allowed
+    secret = fields.CharField(max_length=80)  # whsec_ + base64
+    previous_secret = fields.CharField(max_length=80, default='')
+    previous_secret_expires_at = fields.DatetimeField(null=True)
+    disabled_reason = fields.CharField(max_length=300, default='')  # why Orderly switched it off (410 Gone)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'webhook_endpoint'
+
+
+class WebhookDelivery(Model):
+    """One HTTP attempt of an API PUSH message: the endpoint's delivery log. Not a foreign key to the endpoint or
+    the outbox row, so an attempt in flight when either is deleted is still recorded."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='webhook_deliveries', on_delete=fields.CASCADE,
+                                  db_index=False)
+    endpoint_id = fields.IntField()
+    outbox_message_id = fields.IntField()
+    event = fields.CharField(max_length=40)
+    event_id = fields.CharField(max_length=40)  # the webhook-id header
+    order_code = fields.CharField(max_length=32, default='')
+    attempt = fields.IntField()
+    created_at = fields.DatetimeField()
+    status_code = fields.IntField(null=True)  # None: no answer (refused, timed out, not sent)
+    duration_ms = fields.IntField(default=0)
+    response_excerpt = fields.CharField(max_length=500, default='')
+    error = fields.CharField(max_length=500, default='')
+
+    class Meta:
+        table = 'webhook_delivery'
+        indexes = (('endpoint_id', 'created_at'),)

@@ -1,16 +1,19 @@
 """The merchant works an order: status and reference, with history, optional customer mail and no lost update."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from domain.errors import OrderlyError
 from domain.events import OrderStatusChanged, OutboxQueued, hub
 from domain.logs import write_log
-from domain.models import LogEntry, Order
+from domain.models import LogEntry, Order, OrderLine
 from domain.outbox import enqueue, new_message
-from domain.statuses import OrderStatus, check_status_change
+from domain.statuses import ALLOWED_CHANGES, OrderStatus, check_status_change
+from domain.webhook_payload import ORDER_STATUS_CHANGED, order_data
+from domain.webhooks import event_messages, subscribers
 
 
 class ChangedMeanwhile(OrderlyError):
@@ -47,33 +50,111 @@ async def change_status(*, shop_id: int, order_id: int, expected_version: int, u
                 raise ConfirmationNeeded(warning)
         if not status_changed and reference == order.reference:
             return order
-        now = datetime.now(UTC)
-        updated = await Order.filter(id=order.id, version=expected_version).update(
-            status=update.status, reference=reference, version=expected_version + 1, updated_at=now)
-        if not updated:
-            raise ChangedMeanwhile(f'Order {order.code} was changed meanwhile. Please review and save again.')
-        previous, previous_reference = order.status, order.reference
-        order.status, order.reference, order.version, order.updated_at = update.status, reference, \
-            expected_version + 1, now
-        parts = [f'status {previous.label} → {update.status.label}'] if status_changed else []
-        if reference != previous_reference:
-            parts.append(f'reference "{reference}"' if reference else 'reference removed')
-        await write_log(connection, shop_id=shop_id, order=order, kind='order.status_changed', actor=actor, now=now,
-                        message=f'{order.code}: ' + ', '.join(parts or ['saved']),
-                        data={'from': previous.value, 'to': update.status.value, 'reference': reference,
-                              'customer_mailed': update.notify_customer})
-        messages = [new_message(shop_id=shop_id, order=order, channel='webhook', event='order.status_changed',
-                                payload={'order_code': order.code, 'status': update.status.value}, now=now)]
-        if update.notify_customer:
-            messages.append(new_message(shop_id=shop_id, order=order, channel='mail', event='order.status_changed',
-                                        template='status_update', recipient=order.email, now=now,
-                                        payload={'order_code': order.code, 'status': update.status.value,
-                                                 'reference': reference}))
-        await enqueue(connection, messages)
-    await hub.publish(OrderStatusChanged(shop_id=shop_id, order_id=order.id, code=order.code,
-                                         status=order.status, version=order.version, actor=actor))
-    await hub.publish(OutboxQueued(shop_id=shop_id, count=len(messages)))
+        messages = await _save(connection, order, update.status, reference, update.notify_customer, actor)
+    await _announce([order], actor, messages)
     return order
+
+
+@dataclass
+class BulkResult:
+    changed: list[str] = field(default_factory=list)  # order codes
+    skipped: dict[str, str] = field(default_factory=dict)  # order code -> why, in the merchant's words
+
+
+BULK_LIMIT = 5000
+_BULK_CHUNK = 100  # orders per transaction: short write locks, and a crash loses no half-written order
+
+
+async def change_statuses(*, shop_id: int, orders: dict[int, int | None], status: OrderStatus, notify_customer: bool,
+                          actor: str, confirmed: bool = False) -> BulkResult:
+    """Give many orders one status; `orders` maps order id to the version the merchant saw (None: any).
+
+    Orders that cannot take the status, or were changed since they were seen, are skipped and reported; their
+    references stay as they are. Raises ConfirmationNeeded (changing nothing) if any change deserves a second thought.
+    """
+    if len(orders) > BULK_LIMIT:
+        raise OrderlyError(f'At most {BULK_LIMIT:,} orders can be changed at once; please narrow the filter.')
+    current = await Order.filter(shop_id=shop_id, id__in=list(orders)).values_list('id', 'status')
+    if not confirmed:
+        warnings = {check_status_change(OrderStatus(s), status) for _, s in current if _allowed(OrderStatus(s), status)}
+        warning = next((w for w in warnings if w), None)
+        if warning:
+            raise ConfirmationNeeded(warning)
+    result, done, queued = BulkResult(), [], 0
+    ids = sorted(orders)
+    for start in range(0, len(ids), _BULK_CHUNK):
+        async with in_transaction() as connection:
+            endpoints = await subscribers(connection, shop_id, ORDER_STATUS_CHANGED)
+            for order in await Order.filter(shop_id=shop_id, id__in=ids[start:start + _BULK_CHUNK]) \
+                    .using_db(connection).order_by('id'):
+                reason = _bulk_refusal(order, orders[order.id], status)
+                if reason:
+                    result.skipped[order.code] = reason
+                    continue
+                queued += await _save(connection, order, status, order.reference, notify_customer, actor,
+                                      endpoints=endpoints)
+                done.append(order)
+                result.changed.append(order.code)
+    if done:
+        await _announce(done, actor, queued)
+    return result
+
+
+def _allowed(current: OrderStatus, new: OrderStatus) -> bool:
+    return current is new or new in ALLOWED_CHANGES[current]
+
+
+def _bulk_refusal(order: Order, seen_version: int | None, status: OrderStatus) -> str:
+    if seen_version is not None and order.version != seen_version:
+        return 'changed by someone else meanwhile'
+    if order.status is status:
+        return f'already "{status.label}"'
+    if not _allowed(order.status, status):
+        return f'cannot go from "{order.status.label}" to "{status.label}"'
+    return ''
+
+
+async def _save(connection: BaseDBAsyncClient, order: Order, status: OrderStatus, reference: str,
+                notify_customer: bool, actor: str, endpoints: list[int] | None = None) -> int:
+    """Write the change read as `order` (checked by the caller), its log entry and outbox rows; update `order`.
+
+    `endpoints`: the API PUSH endpoints that want the change, if the caller read them already.
+    """
+    now = datetime.now(UTC)
+    expected_version = order.version
+    updated = await Order.filter(id=order.id, version=expected_version).using_db(connection).update(
+        status=status, reference=reference, version=expected_version + 1, updated_at=now)
+    if not updated:
+        raise ChangedMeanwhile(f'Order {order.code} was changed meanwhile. Please review and save again.')
+    previous, previous_reference = order.status, order.reference
+    order.status, order.reference, order.version, order.updated_at = status, reference, expected_version + 1, now
+    parts = [f'status {previous.label} → {status.label}'] if status is not previous else []
+    if reference != previous_reference:
+        parts.append(f'reference "{reference}"' if reference else 'reference removed')
+    await write_log(connection, shop_id=order.shop_id, order=order, kind='order.status_changed', actor=actor, now=now,
+                    message=f'{order.code}: ' + ', '.join(parts or ['saved']),
+                    data={'from': previous.value, 'to': status.value, 'reference': reference,
+                          'customer_mailed': notify_customer})
+    if endpoints is None:
+        endpoints = await subscribers(connection, order.shop_id, ORDER_STATUS_CHANGED)
+    lines = await OrderLine.filter(order_id=order.id).using_db(connection).order_by('position') if endpoints else []
+    messages = event_messages(endpoints, shop_id=order.shop_id, event=ORDER_STATUS_CHANGED, order=order, now=now,
+                              data=lambda: {'order': order_data(order, lines), 'previous_status': previous.value})
+    if notify_customer:
+        messages.append(new_message(shop_id=order.shop_id, order=order, channel='mail', event='order.status_changed',
+                                    template='status_update', recipient=order.email, now=now,
+                                    payload={'order_code': order.code, 'status': status.value,
+                                             'reference': reference}))
+    await enqueue(connection, messages)
+    return len(messages)
+
+
+async def _announce(orders: list[Order], actor: str, queued: int) -> None:
+    for order in orders:
+        await hub.publish(OrderStatusChanged(shop_id=order.shop_id, order_id=order.id, code=order.code,
+                                             status=order.status, version=order.version, actor=actor))
+    if queued:
+        await hub.publish(OutboxQueued(shop_id=orders[0].shop_id, count=queued))
 
 
 async def _last_editor(order: Order) -> str:

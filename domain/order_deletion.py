@@ -9,7 +9,9 @@ from domain.errors import OrderlyError
 from domain.events import OrderDeleted, OutboxQueued, hub
 from domain.logs import write_log
 from domain.models import Order, OrderLine, Product
-from domain.outbox import enqueue, new_message
+from domain.outbox import enqueue
+from domain.webhook_payload import ORDER_DELETED, order_data
+from domain.webhooks import event_messages, subscribers
 
 
 class DeletionNotConfirmed(OrderlyError):
@@ -41,10 +43,13 @@ async def delete_order(*, shop_id: int, order_id: int, typed_code: str, actor: s
         kept = snapshot(order)
         await write_log(connection, shop_id=shop_id, order=order, kind='order.deleted', actor=actor, now=now,
                         message=f'{"Test order" if order.is_test else "Order"} {order.code} deleted', data=kept)
-        await enqueue(connection, [new_message(shop_id=shop_id, order=None, channel='webhook', event='order.deleted',
-                                               payload={'order_code': order.code, 'order': kept}, now=now)])
+        messages = event_messages(await subscribers(connection, shop_id, ORDER_DELETED), shop_id=shop_id,
+                                  event=ORDER_DELETED, order=None, order_code=order.code, now=now,
+                                  data=lambda: {'order': order_data(order, order.lines)})
+        await enqueue(connection, messages)
         await OrderLine.filter(order_id=order.id).delete()
         await order.delete()
     await hub.publish(OrderDeleted(shop_id=shop_id, order_id=order_id, code=order.code, actor=actor))
-    await hub.publish(OutboxQueued(shop_id=shop_id, count=1))
+    if messages:
+        await hub.publish(OutboxQueued(shop_id=shop_id, count=len(messages)))
     return order.code

@@ -57,7 +57,7 @@ async def orders_page(shop_id: int, *, search: str = '', status: OrderStatus | N
     dialect = connection.capabilities.dialect
     page, page_size = max(page, 1), page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     search = search.strip()
-    where, values = _where(shop_id, search, status, dialect)
+    where, values = order_filter(shop_id, search, status, dialect)
     sort = sort if sort in SORTABLE else 'created_at'
     order_by = _order_by(sort, descending, dialect)
     counted = await fetch(connection, f'SELECT COUNT(*) AS n FROM "order" o WHERE {where}', *values)
@@ -89,7 +89,20 @@ async def order_row(shop_id: int, order_id: int) -> OrderRow | None:
     return _order_row(rows[0]) if rows else None
 
 
-def _where(shop_id: int, search: str, status: OrderStatus | None, dialect: str) -> tuple[str, list[Any]]:
+async def matching_orders(shop_id: int, *, search: str = '', status: OrderStatus | None = None,
+                          limit: int = 5000) -> list[int]:
+    """Ids of up to `limit` orders matching the grid's search and filter (for "select all matching")."""
+    connection = connections.get('default')
+    where, values = order_filter(shop_id, search.strip(), status, connection.capabilities.dialect)
+    rows = await fetch(connection, f'SELECT o.id FROM "order" o WHERE {where} LIMIT ?', *values, limit)
+    return [row['id'] for row in rows]
+
+
+def order_filter(shop_id: int, search: str, status: OrderStatus | None, dialect: str) -> tuple[str, list[Any]]:
+    """The grid's filter as a WHERE condition on `"order" o` and its values; `search` must be stripped already.
+
+    Shared by the grid and the CSV export, so that both always show the same orders.
+    """
     conditions, values = ['o.shop_id = ?'], [shop_id]
     if status is not None:
         conditions.append('o.status = ?')

@@ -33,7 +33,10 @@ async def enqueue(connection: BaseDBAsyncClient, messages: list[dict[str, Any]])
 
 def order_placed_messages(shop: Shop, order: 'PlacedOrder', admin_emails: list[str],
                           now: datetime) -> list[dict[str, Any]]:
-    """Customer confirmation, a mail per admin who wants one (and the shop's address), a push, API PUSH."""
+    """Customer confirmation, a mail per admin who wants one (and the shop's address), a push.
+
+    API PUSH adds one message per subscribed endpoint (`domain.webhooks.event_messages`).
+    """
     summary = {'order_code': order.code, 'customer_name': order.customer_name, 'total': str(order.total),
                'currency': order.currency, 'is_test': order.is_test}
     common = {'shop_id': shop.id, 'order': order, 'now': now, 'payload': summary}
@@ -46,7 +49,6 @@ def order_placed_messages(shop: Shop, order: 'PlacedOrder', admin_emails: list[s
         *(new_message(channel='mail', event='order.created', template='merchant_new_order', recipient=address,
                       **common) for address in merchant_addresses),
         new_message(channel='push', event='order.created', template='new_order', **common),
-        new_message(channel='webhook', event='order.created', **common),
     ]
 
 

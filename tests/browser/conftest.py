@@ -11,3 +11,15 @@ LAPTOP, PHONE = (1280, 900), (390, 844)
 def laptop(screen):
     screen.selenium.set_window_size(*LAPTOP)
     return screen
+
+
+@pytest.fixture(autouse=True)
+def no_service_worker_from_earlier_tests(request):
+    """Every admin page registers Orderly's service worker, and the browser outlives each test's server: while the
+    next server starts, the worker would answer the first navigations with its offline page (which Screen.open
+    takes for the page). Each test starts without one, as a new browser would."""
+    if 'screen' in request.fixturenames:
+        screen = request.getfixturevalue('screen')
+        screen.selenium.execute_cdp_cmd('Storage.clearDataForOrigin', {
+            'origin': screen.url, 'storageTypes': 'service_workers,cache_storage'})
+    yield

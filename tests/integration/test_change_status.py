@@ -11,6 +11,7 @@ from domain.models import LogEntry, Order, OutboxMessage, Product
 from domain.order_changes import ChangedMeanwhile, ConfirmationNeeded, StatusUpdate, change_status
 from domain.schemas import parse_checkout
 from domain.statuses import PROCESSING_WHILE_PAYMENT_EXPECTED, OrderStatus
+from domain.webhooks import EndpointForm, create_endpoint
 
 S = OrderStatus
 
@@ -25,6 +26,8 @@ async def new_order(shop, status: S = S.ORDER_RECEIVED) -> Order:
 
 
 async def test_shipping_with_tracking_code_is_logged_and_mails_the_customer(shop):
+    await create_endpoint(shop_id=shop.id, actor='owner@x', form=EndpointForm(
+        url='https://pos.example.com/orderly', events=['order.status_changed']))
     order = await new_order(shop)
     seen = []
     hub.subscribe(OrderStatusChanged, seen.append)

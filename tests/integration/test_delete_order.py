@@ -6,6 +6,7 @@ from domain.events import OrderDeleted, hub
 from domain.models import LogEntry, Order, OrderLine, OutboxMessage, Product
 from domain.order_deletion import DeletionNotConfirmed, delete_order
 from domain.test_orders import place_test_order
+from domain.webhooks import EndpointForm, create_endpoint
 from tests.integration.test_change_status import new_order
 
 
@@ -22,6 +23,8 @@ async def test_test_order_is_removed_at_once_and_gives_its_stock_back(shop):
 
 
 async def test_real_order_needs_its_code_typed_and_leaves_a_snapshot(shop):
+    await create_endpoint(shop_id=shop.id, actor='owner@x', form=EndpointForm(
+        url='https://pos.example.com/orderly', events=['order.deleted']))
     order = await new_order(shop)
     with pytest.raises(DeletionNotConfirmed, match=f'Type {order.code} to confirm'):
         await delete_order(shop_id=shop.id, order_id=order.id, typed_code='DEMO', actor='owner@x')
@@ -31,7 +34,7 @@ async def test_real_order_needs_its_code_typed_and_leaves_a_snapshot(shop):
     assert (log.order_code, log.actor, log.message) == (order.code, 'owner@x', f'Order {order.code} deleted')
     assert log.data['customer_name'] == 'Ann Peeters' and log.data['lines'][0]['sku'] == 'FLT-100'
     event = await OutboxMessage.get(event='order.deleted')
-    assert (event.channel, event.payload['order_code']) == ('webhook', order.code)
+    assert (event.channel, event.order_code, event.payload['order']['code']) == ('webhook', order.code, order.code)
     placed_log = await LogEntry.get(kind='order.placed')
     assert placed_log.order_code == order.code  # the history outlives the order
 

@@ -15,6 +15,7 @@ from domain.models import AdminRole, LogEntry, Order, OrderLine, OutboxMessage, 
 from domain.order_codes import parse_order_code
 from domain.outbox import pending_outbox
 from domain.schemas import parse_checkout
+from domain.webhooks import EndpointForm, create_endpoint
 
 
 def checkout(*lines: tuple[int, int], key: str | None = None, **fields):
@@ -46,6 +47,8 @@ async def test_order_is_stored_with_lines_totals_log_and_outbox(shop):
 
 
 async def test_each_side_effect_is_one_pending_outbox_row(shop):
+    endpoint, _ = await create_endpoint(shop_id=shop.id, actor='owner@x', form=EndpointForm(
+        url='https://pos.example.com/orderly', events=['order.created']))
     await add_admin(shop=shop, email='Clerk@demo-shop.example', password='a long password', role=AdminRole.EMPLOYEE)
     await add_admin(shop=shop, email='quiet@demo-shop.example', password='a long password',
                     receives_order_mails=False)
@@ -58,7 +61,7 @@ async def test_each_side_effect_is_one_pending_outbox_row(shop):
         ('mail', 'merchant_new_order', 'clerk@demo-shop.example'),
         ('mail', 'merchant_new_order', 'orders@demo-shop.example'),
         ('push', 'new_order', ''),
-        ('webhook', '', ''),
+        ('webhook', '', str(endpoint.id)),
     ])
     assert {r.event for r in rows} == {'order.created'}
     assert len({r.event_id for r in rows}) == len(rows)
@@ -148,6 +151,8 @@ async def test_test_order_is_flagged_and_logged_as_such(shop):
 
 
 async def test_pending_outbox_skips_delivered_dead_future_and_leased_rows(shop):
+    await create_endpoint(shop_id=shop.id, actor='owner@x', form=EndpointForm(  # a fifth row: its API PUSH
+        url='https://pos.example.com/orderly', events=['order.created']))
     placed = await place_order(shop=shop, form=checkout(((await product(shop, 'FLT-100')).id, 1)))
     rows = await OutboxMessage.filter(order_id=placed.id).order_by('id')
     now = datetime.now(UTC)

@@ -43,3 +43,10 @@ async def test_employee_is_refused_settings_and_does_not_see_them(user: User):
     await user.open('/admin/settings/administrators')
     await user.should_see('Only the shop owner can open this page.')
     await user.should_not_see('Add an administrator')
+
+
+async def test_owner_sees_the_settings_in_the_menu(user: User):
+    await sign_in(user)
+    await user.should_see('Administrators')
+    await user.should_see('API PUSH')
+    await user.should_see('Notifications')

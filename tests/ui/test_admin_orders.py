@@ -123,12 +123,12 @@ async def test_signing_out_ends_the_session_in_every_browser(user: User, create_
     await user.should_see('No orders yet.')
     await phone.should_see('No orders yet.')
     user.find(marker='sign-out').click()
-    await user.should_see('Sign in to Orderly')
+    await user.should_see('Sign in to Orderly', retries=20)
     phone.find('Create test order').click()  # the phone's next action finds its session ended
     await phone.should_see('Your session has ended. Please sign in again.')
     assert await Order.all().count() == 0
     await phone.open('/admin/orders')
-    await phone.should_see('Sign in to Orderly')
+    await phone.should_see('Sign in to Orderly', retries=20)
 
 
 async def test_status_change_by_another_admin_updates_that_row_everywhere(user: User):

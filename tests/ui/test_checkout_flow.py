@@ -38,7 +38,7 @@ async def test_customer_orders_from_catalogue_to_confirmation(user: User):
     await user.should_see('€ 96.30')  # 89.35 + 6.95 shipping
     await fill_checkout(user)
     user.find(marker='place-order').click()
-    await user.should_see('Thank you, Ann Peeters!')
+    await user.should_see('Thank you, Ann Peeters!', retries=20)  # placing the order, then the page
 
     order = await Order.get().prefetch_related('lines')
     await user.should_see(order.code)
@@ -58,7 +58,7 @@ async def test_pickup_needs_no_address_and_costs_no_shipping(user: User):
     await user.should_see('Pick up at Demo shop, Grote Markt 1, 1000 Brussels.')
     await fill_checkout(user, street=None, postal_code=None, city=None)
     user.find(marker='place-order').click()
-    await user.should_see('Thank you, Ann Peeters!')
+    await user.should_see('Thank you, Ann Peeters!', retries=20)  # placing the order, then the page
     order = await Order.get()
     assert order.total == order.subtotal == 59 and order.delivery_method == 'pickup'
 
@@ -112,7 +112,7 @@ async def test_double_click_on_place_order_creates_one_order(user: User):
     for _ in range(3):
         button.enabled = True  # a fast double click reaches the server before the button is disabled
         user.find(marker='place-order').click()
-    await user.should_see('Thank you, Ann Peeters!')
+    await user.should_see('Thank you, Ann Peeters!', retries=20)  # placing the order, then the page
     assert await Order.all().count() == 1
 
 

@@ -1,5 +1,6 @@
 from decimal import Decimal as D
 
+from domain.delivery import DeliveryOffer
 from domain.money import PricedLine, compute_totals, format_money, vat_in_gross
 
 
@@ -36,3 +37,14 @@ def test_pickup_has_no_shipping_vat():
 def test_money_is_shown_with_symbol_and_two_decimals():
     assert format_money(D('1234.5'), 'EUR') == '€ 1,234.50'
     assert format_money(D('3'), 'CHF') == 'CHF 3.00'
+
+
+def test_cart_tells_what_delivery_costs_before_checkout():
+    offer = DeliveryOffer(pickup=True, shipping=True, shipping_cost=D('6.95'), shipping_vat_rate=D(21),
+                          free_shipping_from=D('50'))
+    assert offer.describe(D('20'), 'EUR') == ('Shipping € 6.95 (free from € 50.00), or pick up for free: '
+                                                    'you choose at checkout.')
+    assert offer.describe(D('50'), 'EUR') == 'Shipping is free, or pick up for free: you choose at checkout.'
+    pickup_only = DeliveryOffer(pickup=True, shipping=False, shipping_cost=D('6.95'),
+                                shipping_vat_rate=D(21), free_shipping_from=None, pickup_address='Veldstraat 1')
+    assert pickup_only.describe(D('20'), 'EUR') == 'Delivery: pick up for free at Veldstraat 1.'

@@ -1,8 +1,23 @@
-"""What merchants see: sign-in, the orders grid, the order detail, the Logs and Settings > Administrators."""
+"""What merchants see: sign-in, the orders grid, the order detail, the Logs, Settings and their own account."""
 
-from nicegui import ui
+from nicegui import app, ui
 
-from ui.admin import administrators, login, logs, order_detail, orders
+from ui.admin import (
+    account,
+    administrators,
+    api_keys,
+    checkout_settings,
+    deliveries,
+    login,
+    logs,
+    mailbox,
+    notifications,
+    order_detail,
+    orders,
+    shop_settings,
+    webhooks,
+)
+from ui.admin.order_export import EXPORT_ROUTE, download_export
 
 
 def add_pages() -> None:
@@ -10,5 +25,14 @@ def add_pages() -> None:
     ui.page('/admin')(login.admin_home)
     ui.page('/admin/orders')(orders.orders_screen)
     ui.page('/admin/orders/{code}')(order_detail.order_detail_screen)
+    app.get(EXPORT_ROUTE, include_in_schema=False)(download_export)
     ui.page('/admin/logs')(logs.logs_screen)
     ui.page('/admin/settings/administrators')(administrators.administrators_screen)
+    ui.page('/admin/settings/api-keys')(api_keys.api_keys_screen)
+    ui.page('/admin/settings/api-push')(webhooks.api_push_screen)
+    ui.page('/admin/settings/deliveries')(deliveries.deliveries_screen)
+    ui.page('/admin/settings/mailbox')(mailbox.mailbox_screen)
+    ui.page('/admin/settings/shop')(shop_settings.shop_settings_screen)
+    ui.page('/admin/settings/checkout')(checkout_settings.checkout_settings_screen)
+    ui.page('/admin/account')(account.account_screen)
+    ui.page('/admin/settings/notifications')(notifications.notifications_screen)

@@ -7,7 +7,8 @@ from domain.admins import InvalidAdmin, add_admin, list_admins, remove_admin, up
 from domain.catalogue import default_shop
 from domain.models import AdminRole, AdminUser, Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import current_admin, guarded, require_admin
+from ui.components.field_errors import clear_on_change, set_error
 
 ROLES = {AdminRole.OWNER.value: 'Owner: everything', AdminRole.EMPLOYEE.value: 'Employee: orders and logs'}
 
@@ -15,7 +16,8 @@ ROLES = {AdminRole.OWNER.value: 'Owner: everything', AdminRole.EMPLOYEE.value: '
 class AdministratorsView:
     def __init__(self, shop: Shop, admin: SignedInAdmin) -> None:
         self.shop, self.admin = shop, admin
-        self.guard = lambda handler: guarded(shop.id, handler)
+        self.guard = lambda handler: guarded(shop.id, handler, owner=True)
+        self.edit_dialog = EditAdminDialog(self)
 
     @ui.refreshable_method
     async def admins(self) -> None:
@@ -40,6 +42,8 @@ class AdministratorsView:
                 .classes('w-56').mark(f'role-{admin.email}')
             mails = ui.switch('Receives an e-mail for new orders', value=admin.receives_order_mails,
                               on_change=self.guard(save)).mark(f'mails-{admin.email}')
+            ui.button(icon='edit', on_click=self.guard(lambda: self.edit_dialog.edit(admin))) \
+                .props('flat round aria-label="Edit"').mark(f'edit-{admin.email}')
             ui.button(icon='delete', on_click=self.guard(remove)).props('flat round aria-label="Remove"') \
                 .mark(f'remove-{admin.email}')
 
@@ -76,6 +80,79 @@ class AdministratorsView:
         ui.notify(success, type='positive')
         self.admins.refresh()
         return True
+
+
+class EditAdminDialog(ui.dialog):
+    """Name, e-mail, role, order mails and a new password of one admin; your own e-mail and password are under
+    Your account, where they need your current password."""
+
+    def __init__(self, view: AdministratorsView) -> None:
+        super().__init__()
+        self.view = view
+        self.admin_id = 0
+        with self, ui.card().classes('w-full max-w-md gap-2'):
+            self.title = ui.label().classes('text-lg font-medium')
+            self.inputs: dict[str, ui.element] = {
+                'name': ui.input('Name').props('outlined maxlength=120').mark('edit-name'),
+                'email': ui.input('E-mail').props('outlined type=email').mark('edit-email'),
+                'new_password': ui.input('Set a new password (12+ characters)', password=True,
+                                         password_toggle_button=True)
+                .props('outlined autocomplete=new-password hint="Empty keeps it. A new one signs them out."')
+                .mark('edit-password'),
+            }
+            for element in self.inputs.values():
+                element.classes('w-full')
+            clear_on_change(self.inputs)
+            with ui.row().classes('items-center gap-1 text-sm text-stone-600') as self.own_hint:
+                ui.label('Your own e-mail and password:')
+                ui.link('Your account', '/admin/account')
+            self.own_hint.set_visibility(False)
+            self.role = ui.select(ROLES, value=AdminRole.EMPLOYEE.value, label='Role').props('outlined') \
+                .classes('w-full').mark('edit-role')
+            self.mails = ui.switch('Receives an e-mail for new orders').mark('edit-mails')
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button('Cancel', on_click=self.close).props('flat no-caps')
+                ui.button('Save', icon='save', on_click=guarded(view.shop.id, self.save, owner=True)) \
+                    .props('unelevated no-caps').mark('save-admin')
+
+    async def edit(self, admin: AdminUser) -> None:
+        admin = await AdminUser.get_or_none(id=admin.id, shop_id=self.view.shop.id) or admin  # the row may be stale
+        own = admin.id == self.view.admin.id
+        self.admin_id = admin.id
+        self.title.text = f'Edit {admin.name or admin.email}'
+        self.inputs['name'].value = admin.name
+        self.inputs['email'].value = admin.email
+        self.inputs['new_password'].value = ''
+        for field in ('email', 'new_password'):
+            self.inputs[field].set_enabled(not own)
+            set_error(self.inputs[field], None)
+        set_error(self.inputs['name'], None)
+        self.own_hint.set_visibility(own)
+        self.role.value = admin.role.value
+        self.mails.value = admin.receives_order_mails
+        self.open()
+
+    async def save(self) -> None:
+        editor = await current_admin()
+        own = self.admin_id == self.view.admin.id
+        try:
+            changed = await update_admin(shop_id=self.view.shop.id, admin_id=self.admin_id,
+                                         role=AdminRole(self.role.value), receives_order_mails=self.mails.value,
+                                         name=self.inputs['name'].value or '',
+                                         email=None if own else self.inputs['email'].value or '',
+                                         new_password='' if own else self.inputs['new_password'].value or '',
+                                         actor=editor.email if editor else '')
+        except InvalidAdmin as error:
+            if error.field in self.inputs:
+                set_error(self.inputs[error.field], str(error))
+            ui.notify(str(error), type='negative')
+            return
+        self.close()
+        signed_out = not own and ('email' in changed or 'password' in changed)
+        ui.notify('Saved. They were signed out everywhere and sign in with the new details.' if signed_out
+                  else 'Saved.' if changed else 'Nothing to save: nothing was changed.',
+                  type='positive' if changed else 'info')
+        self.view.admins.refresh()
 
 
 async def administrators_screen() -> None:

@@ -6,7 +6,7 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.catalogue import default_shop
-from domain.events import OrderPlaced, OrderStatusChanged, hub
+from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderPlaced, OrderStatusChanged, hub
 from domain.logs import KINDS, recent_log_entries
 from domain.models import Shop
 from ui.admin.frame import admin_frame
@@ -20,6 +20,9 @@ COLUMNS = [
     {'name': 'actor', 'label': 'By', 'field': 'actor', 'align': 'left', 'headerClasses': 'max-sm:hidden',
      'classes': 'max-sm:hidden'},
 ]
+
+# What the page follows live; sign-ins and settings changes show on the next load.
+LIVE_EVENTS = OrderPlaced | OrderStatusChanged | OrderDeleted | OrderNoteAdded | DeliveriesRecorded
 
 
 class LogsView:
@@ -42,7 +45,7 @@ class LogsView:
                             'kind': KINDS.get(e.kind, e.kind), 'order': e.order_code, 'message': e.message,
                             'actor': e.actor} for e in entries]
 
-    async def something_happened(self, event: OrderPlaced | OrderStatusChanged) -> None:
+    async def something_happened(self, event: LIVE_EVENTS) -> None:
         if event.shop_id == self.shop.id:
             await self.load()
 
@@ -59,5 +62,5 @@ async def logs_screen() -> None:
         ui.label('Logs').classes('text-2xl font-semibold')
         view = LogsView(shop)
     await view.load()
-    for event_type in (OrderPlaced, OrderStatusChanged):
+    for event_type in LIVE_EVENTS.__args__:
         ui.context.client.on_delete(hub.subscribe(event_type, view.something_happened))

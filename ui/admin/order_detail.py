@@ -1,5 +1,7 @@
 """`/admin/orders/{code}`: one order for the merchant: what was bought, by whom, its status and its history."""
 
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -7,15 +9,19 @@ from nicegui import ui
 from domain.admin_auth import SignedInAdmin
 from domain.catalogue import default_shop
 from domain.errors import OrderlyError
+from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderStatusChanged, hub
 from domain.models import Order, Shop
 from domain.money import format_money
 from domain.order_changes import ChangedMeanwhile, ConfirmationNeeded, StatusUpdate, change_status
 from domain.order_deletion import delete_order
 from domain.order_detail import order_for_admin, order_history
+from domain.order_notes import add_note
+from domain.references import reference_link
 from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus
 from ui.admin.frame import admin_frame
 from ui.admin.session import guarded, require_admin
+from ui.components.confirm import ask_to_confirm
 from ui.components.status_badge import StatusBadge
 from ui.components.totals import totals_block
 
@@ -31,15 +37,44 @@ async def order_detail_screen(code: str) -> None:
         if order is None:
             ui.label('There is no order with this code in your shop.').classes('text-lg')
             return
-        detail = OrderDetail(shop, admin, order)
-        with detail.side:
-            await detail.history()
+        detail = OrderDetail(shop, admin, order, on_deleted=lambda: ui.navigate.to('/admin/orders'))
+        await detail.history()
+    ui.context.client.on_delete(detail.unsubscribe)
+
+
+async def open_order_dialog(shop: Shop, admin: SignedInAdmin, code: str) -> None:
+    """The order detail over the grid: the merchant works an order without losing their place."""
+    order = await order_for_admin(shop.id, code)
+    if order is None:
+        ui.notify(f'Order {code} no longer exists.', type='warning')
+        return
+    with ui.dialog().props(':maximized="window.innerWidth < 640"') as dialog, \
+            ui.card().classes('w-full gap-3 bg-stone-100').style('max-width: 1100px'):
+        with ui.row().classes('w-full items-center justify-end gap-1'):
+            ui.link('Open as page', f'/admin/orders/{order.code}').classes('text-sm mr-2')
+            ui.button(icon='close', on_click=dialog.close).props('flat round dense aria-label="Close"') \
+                .mark('close-detail')
+        detail = OrderDetail(shop, admin, order, on_deleted=dialog.close)
+        await detail.history()
+
+    def closed() -> None:
+        detail.unsubscribe()
+        dialog.delete()
+    dialog.on('hide', closed)
+    dialog.open()
 
 
 class OrderDetail:
-    def __init__(self, shop: Shop, admin: SignedInAdmin, order: Order) -> None:
-        self.shop, self.admin, self.order = shop, admin, order
+    """One order's cards: products, customer, status with reference, history with notes, deletion."""
+
+    def __init__(self, shop: Shop, admin: SignedInAdmin, order: Order, on_deleted: Callable[[], Any]) -> None:
+        self.shop, self.admin, self.order, self.on_deleted = shop, admin, order, on_deleted
         self.timezone = ZoneInfo(shop.timezone)
+        self.saving = False  # our own save announces itself too: that is no news for this screen
+        self.unsubscribers = [hub.subscribe(OrderStatusChanged, self.changed_elsewhere),
+                              hub.subscribe(OrderNoteAdded, self.note_added),
+                              hub.subscribe(DeliveriesRecorded, self.deliveries_recorded),
+                              hub.subscribe(OrderDeleted, self.deleted_elsewhere)]
         with ui.row().classes('w-full items-center gap-3'):
             ui.label(order.code).classes('text-2xl font-mono font-semibold')
             self.badge = StatusBadge(order.status).mark('status-badge')
@@ -51,8 +86,13 @@ class OrderDetail:
                 self.lines_card()
                 self.customer_card()
                 self.delete_card()
-            with ui.column().classes('gap-4 max-lg:order-first') as self.side:  # on a phone, status first
+            with ui.column().classes('gap-4 max-lg:order-first'):  # on a phone, status first
                 self.status_card()
+                self.history_card()
+
+    def unsubscribe(self) -> None:
+        for unsubscribe in self.unsubscribers:
+            unsubscribe()
 
     def local(self, moment) -> str:
         return moment.astimezone(self.timezone).strftime('%d %b %Y %H:%M')
@@ -109,7 +149,8 @@ class OrderDetail:
                     ui.notify(str(error), type='negative')
                     return
                 ui.notify(f'{code} deleted.', type='positive')
-                ui.navigate.to('/admin/orders')
+                self.unsubscribe()
+                self.on_deleted()
 
             ui.button('Delete order', icon='delete', on_click=guarded(self.shop.id, delete)) \
                 .props('unelevated no-caps color=negative').mark('delete-order')
@@ -117,32 +158,89 @@ class OrderDetail:
     def status_card(self) -> None:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label('Status').classes('text-lg font-medium')
+            self.banner = ui.label().classes('w-full text-sm bg-amber-100 text-amber-900 rounded p-2') \
+                .mark('changed-elsewhere')
+            self.banner.set_visibility(False)
             self.status = ui.select({s.value: s.label for s in OrderStatus}, value=self.order.status.value) \
                 .props('outlined').classes('w-full').mark('status')
             self.reference = ui.input('Reference or tracking code', value=self.order.reference) \
                 .props('outlined').classes('w-full').mark('reference')
+            self.reference_link = ui.link('', '', new_tab=True).classes('text-sm -mt-1').mark('reference-link')
+            self.show_reference_link()
             self.notify_customer = ui.checkbox('Send an e-mail to the customer with this status update') \
                 .mark('notify-customer')
             ui.button('Save', on_click=guarded(self.shop.id, self.save)).props('unelevated no-caps') \
                 .classes('self-end').mark('save-status')
 
-    @ui.refreshable_method
-    async def history(self) -> None:
-        entries = await order_history(self.shop.id, self.order.id)
+    def show_reference_link(self) -> None:
+        link = reference_link(self.order.reference)
+        self.reference_link.set_visibility(link is not None)
+        if link:
+            self.reference_link.text, self.reference_link.props['href'] = f'{link[0]} ↗', link[1]
+            self.reference_link.update()
+
+    def history_card(self) -> None:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label('History').classes('text-lg font-medium')
-            with ui.timeline(side='right').props('dense').classes('w-full'):
-                for entry in entries:
-                    ui.timeline_entry(entry.message, subtitle=f'{self.local(entry.created_at)} · {entry.actor}')
+            self.note = ui.textarea(placeholder='Internal note for your team (the customer never sees it)') \
+                .props('outlined dense autogrow').classes('w-full').mark('note')
+            ui.button('Add note', icon='sticky_note_2', on_click=guarded(self.shop.id, self.add_note)) \
+                .props('flat dense no-caps').classes('self-end').mark('add-note')
+            with ui.column().classes('w-full gap-0') as self.timeline_host:
+                pass
+
+    async def add_note(self) -> None:
+        try:
+            await add_note(shop_id=self.shop.id, order_id=self.order.id, text=self.note.value or '',
+                           actor=self.admin.email)
+        except OrderlyError as error:
+            ui.notify(str(error), type='negative')
+            return
+        self.note.value = ''  # the timeline refreshes through the OrderNoteAdded event
+
+    async def history(self) -> None:
+        """(Re)draw the timeline, newest first; notes stand out from what the system recorded."""
+        entries = await order_history(self.shop.id, self.order.id)
+        self.timeline_host.clear()
+        with self.timeline_host, ui.timeline(side='right').props('dense').classes('w-full').mark('history'):
+            for entry in entries:
+                note = entry.kind == 'order.note'
+                ui.timeline_entry(entry.message, subtitle=f'{self.local(entry.created_at)} · {entry.actor}',
+                                  icon='sticky_note_2' if note else None, color='amber-8' if note else None) \
+                    .classes('whitespace-pre-line')
+
+    async def note_added(self, event: OrderNoteAdded) -> None:
+        if event.order_id == self.order.id and event.shop_id == self.shop.id:
+            await self.history()
+
+    async def deliveries_recorded(self, event: DeliveriesRecorded) -> None:
+        """A mail, push or API PUSH of this order went out (or failed): its line joins the history."""
+        if event.shop_id == self.shop.id and self.order.id in event.order_ids:
+            await self.history()
+
+    async def changed_elsewhere(self, event: OrderStatusChanged) -> None:
+        """Another admin saved this order: show it in the history; our own save stays refused until reviewed."""
+        if event.order_id != self.order.id or event.shop_id != self.shop.id:
+            return
+        await self.history()
+        if not self.saving and event.version != self.order.version:
+            self.banner.text = f'{event.actor} just changed this order to "{event.status.label}".'
+            self.banner.set_visibility(True)
+
+    def deleted_elsewhere(self, event: OrderDeleted) -> None:
+        if event.order_id == self.order.id and event.shop_id == self.shop.id:
+            self.banner.text = f'{event.actor} deleted this order.'
+            self.banner.set_visibility(True)
 
     async def save(self, confirmed: bool = False) -> None:
         update = StatusUpdate(OrderStatus(self.status.value), self.reference.value or '', self.notify_customer.value)
         try:
+            self.saving = True
             self.order = await change_status(shop_id=self.shop.id, order_id=self.order.id,
                                              expected_version=self.order.version, update=update,
                                              actor=self.admin.email, confirmed=confirmed)
         except ConfirmationNeeded as warning:
-            self.confirm(str(warning))
+            ask_to_confirm(str(warning), guarded(self.shop.id, lambda: self.save(confirmed=True)))
             return
         except ChangedMeanwhile as error:
             ui.notify(str(error), type='warning', multi_line=True, timeout=0, close_button='OK')
@@ -150,29 +248,20 @@ class OrderDetail:
             if fresh:  # show the new state; the merchant decides again
                 self.order = fresh
                 self.status.value, self.reference.value = fresh.status.value, fresh.reference
-                self.show_status()
+                self.banner.set_visibility(False)
+                await self.show_status()
             return
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
             return
+        finally:
+            self.saving = False
         self.notify_customer.value = False
-        self.show_status()
+        await self.show_status()
         ui.notify(f'{self.order.code} saved: {self.order.status.label}', type='positive')
 
-    def show_status(self) -> None:
+    async def show_status(self) -> None:
         self.badge.set_text(self.order.status.label)
         self.badge.props(f'color={StatusBadge.color_of(self.order.status)}')
-        self.history.refresh()
-
-    def confirm(self, warning: str) -> None:
-        with ui.dialog() as dialog, ui.card().classes('gap-3'):
-            ui.label(warning)
-            with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Change anyway', on_click=guarded(self.shop.id, lambda: self.confirmed(dialog))) \
-                    .props('unelevated no-caps').mark('confirm-change')
-        dialog.open()
-
-    async def confirmed(self, dialog) -> None:
-        dialog.close()
-        await self.save(confirmed=True)
+        self.show_reference_link()
+        await self.history()

@@ -14,29 +14,43 @@ from domain.order_queries import OrderRow, order_row, orders_page
 from domain.statuses import OrderStatus
 from domain.test_orders import place_test_order
 from ui.admin.frame import admin_frame
+from ui.admin.order_bulk import BulkBar
+from ui.admin.order_detail import open_order_dialog
+from ui.admin.order_export import export_button
 from ui.admin.session import guarded, require_admin
+from ui.components.event_reads import read_once
+from ui.components.live_table import put_first, remove_row, replace_row
 from ui.components.status_badge import COLORS
 
 COLUMNS = [
     {'name': 'code', 'label': 'Order', 'field': 'code', 'align': 'left'},
     {'name': 'created_at', 'label': 'Date', 'field': 'created', 'align': 'left', 'sortable': True,
      'headerClasses': 'max-sm:hidden'},
-    {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left'},
+    {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left', 'headerClasses': 'max-sm:hidden'},
     {'name': 'items', 'label': 'Items', 'field': 'items', 'align': 'right', 'headerClasses': 'max-sm:hidden'},
     {'name': 'total', 'label': 'Total', 'field': 'total', 'align': 'right', 'sortable': True},
-    {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left', 'sortable': True},
+    {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left', 'sortable': True,
+     'headerClasses': 'max-sm:hidden'},
 ]
 ROW_SLOT = r'''
 <q-tr :props="props" :class="props.row.fresh ? 'bg-amber-1' : ''" class="cursor-pointer"
       @click="$parent.$emit('open', props.row)">
-  <q-td key="code" :props="props" class="font-mono">
-    {{ props.row.code }} <q-badge v-if="props.row.is_test" color="grey-6" label="test" class="q-ml-xs"/>
+  <q-td auto-width @click.stop><q-checkbox v-model="props.selected" dense/></q-td>
+  <q-td key="code" :props="props">
+    <span class="font-mono">{{ props.row.code }}</span>
+    <q-badge v-if="props.row.is_test" color="grey-6" label="test" class="q-ml-xs"/>
+    <div class="sm:hidden text-xs text-stone-600 max-w-40 truncate">{{ props.row.customer }}</div>
   </q-td>
   <q-td key="created_at" :props="props" class="max-sm:hidden">{{ props.row.created }}</q-td>
-  <q-td key="customer" :props="props" class="max-w-40 truncate">{{ props.row.customer }}</q-td>
+  <q-td key="customer" :props="props" class="max-sm:hidden max-w-40 truncate">{{ props.row.customer }}</q-td>
   <q-td key="items" :props="props" class="max-sm:hidden">{{ props.row.items }}</q-td>
-  <q-td key="total" :props="props">{{ props.row.total }}</q-td>
-  <q-td key="status" :props="props"><q-badge :color="props.row.color" :label="props.row.status"/></q-td>
+  <q-td key="total" :props="props">
+    {{ props.row.total }}
+    <div class="sm:hidden"><q-badge :color="props.row.color" :label="props.row.status"/></div>
+  </q-td>
+  <q-td key="status" :props="props" class="max-sm:hidden">
+    <q-badge :color="props.row.color" :label="props.row.status"/>
+  </q-td>
 </q-tr>
 '''
 
@@ -45,7 +59,7 @@ def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:
     return {'id': row.id, 'code': row.code, 'created': row.created_at.astimezone(timezone).strftime('%d %b %Y %H:%M'),
             'customer': row.customer_name, 'email': row.email, 'items': row.item_count,
             'total': format_money(row.total, row.currency), 'status': row.status.label, 'color': COLORS[row.status],
-            'is_test': row.is_test, 'fresh': fresh}
+            'is_test': row.is_test, 'version': row.version, 'fresh': fresh}
 
 
 class OrdersGrid:
@@ -64,16 +78,19 @@ class OrdersGrid:
             options = {'': 'All statuses', **{status.value: status.label for status in OrderStatus}}
             self.status = ui.select(options, value='', on_change=guarded(shop.id, self.reload)) \
                 .props('outlined dense').classes('w-48').mark('status-filter')
+            export_button(shop, admin, self.filters)
         self.new_orders = ui.button(on_click=guarded(shop.id, self.show_new)).props('unelevated no-caps color=accent') \
             .classes('self-center').mark('new-orders')
         self.new_orders.set_visibility(False)
-        self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
+        self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'rowsPerPage': 25, 'page': 1, 'sortBy': 'created_at', 'descending': True, 'rowsNumber': 0,
         }).props('flat bordered dense :rows-per-page-options="[25, 50, 100]" binary-state-sort').classes('w-full') \
             .mark('orders-table')
         self.table.add_slot('body', ROW_SLOT)
         self.table.on('request', guarded(shop.id, self.on_request), ['pagination'])
-        self.table.on('open', lambda e: ui.navigate.to(f'/admin/orders/{e.args["code"]}'))
+        self.table.on('open', guarded(shop.id, lambda e: open_order_dialog(shop, admin, e.args['code'])))
+        self.bulk: BulkBar | None = None  # made on the first selection: most open grids never select
+        self.table.on_select(self.selection_changed)
         with ui.column().classes('w-full items-center py-10 gap-3') as self.empty:
             ui.icon('inbox', size='xl').classes('text-stone-400')
             ui.label('No orders yet.').classes('text-lg')
@@ -81,6 +98,16 @@ class OrdersGrid:
             ui.button('Create test order', icon='science', on_click=guarded(shop.id, self.test_order)) \
                 .props('unelevated no-caps')
         self.empty.set_visibility(False)
+
+    def selection_changed(self) -> None:
+        if self.bulk is None:
+            with self.table.parent_slot:
+                self.bulk = BulkBar(self.shop, self.admin, self.table, self.filters,
+                                    on_done=lambda: self.load(self.table.pagination))
+            self.bulk.bar.move(target_index=self.table.parent_slot.children.index(self.table))  # above the table
+
+    def filters(self) -> tuple[str, OrderStatus | None]:
+        return (self.search.value or '').strip(), OrderStatus(self.status.value) if self.status.value else None
 
     @property
     def at_live_top(self) -> bool:
@@ -90,14 +117,16 @@ class OrdersGrid:
                 and not (self.search.value or '').strip() and not self.status.value)
 
     async def load(self, pagination: dict) -> None:
+        search, status = self.filters()
         page = await orders_page(
-            self.shop.id, search=(self.search.value or '').strip(),
-            status=OrderStatus(self.status.value) if self.status.value else None,
+            self.shop.id, search=search, status=status,
             sort=pagination.get('sortBy') or 'created_at', descending=bool(pagination.get('descending')),
             page=int(pagination.get('page') or 1), page_size=int(pagination.get('rowsPerPage') or 25))
         self.table.rows = [grid_row(row, self.timezone) for row in page.rows]
         self.table.pagination = {**pagination, 'rowsNumber': page.total}
-        filtered = bool((self.search.value or '').strip() or self.status.value)
+        if self.bulk:
+            self.bulk.show()
+        filtered = bool(search or status)
         self.empty.set_visibility(page.total == 0 and not filtered)
         self.table.set_visibility(page.total > 0 or filtered)
 
@@ -105,6 +134,9 @@ class OrdersGrid:
         await self.load(event.args['pagination'])
 
     async def reload(self) -> None:
+        """Back to page 1 after the search or filter changed; a selection made under the old filter is dropped."""
+        if self.bulk:
+            self.bulk.clear()
         await self.load({**self.table.pagination, 'page': 1})
 
     async def show_new(self) -> None:
@@ -123,24 +155,25 @@ class OrdersGrid:
     def order_deleted(self, event: OrderDeleted) -> None:
         if event.shop_id != self.shop.id or not any(r['id'] == event.order_id for r in self.table.rows):
             return
-        self.table.rows = [r for r in self.table.rows if r['id'] != event.order_id]
-        self.table.pagination = {**self.table.pagination,
-                                 'rowsNumber': max(int(self.table.pagination.get('rowsNumber') or 1) - 1, 0)}
+        remove_row(self.table, event.order_id,
+                   row_count=max(int(self.table.pagination.get('rowsNumber') or 1) - 1, 0))
 
     async def status_changed(self, event: OrderStatusChanged) -> None:
         """Another admin changed an order: update that row where it is shown, and nothing else."""
         index = next((i for i, r in enumerate(self.table.rows) if r['id'] == event.order_id), None)
         if event.shop_id != self.shop.id or index is None:
             return
-        row = await order_row(self.shop.id, event.order_id)
-        if row is not None:
-            self.table.rows[index] = grid_row(row, self.timezone, fresh=self.table.rows[index]['fresh'])
-            self.table.update()
+        row = await read_once(event, order_row, event.shop_id, event.order_id)  # one read for all open pages
+        shown = next((r for r in self.table.rows if r['id'] == event.order_id), None)  # may have left meanwhile
+        if row is not None and shown is not None:
+            replace_row(self.table, grid_row(row, self.timezone, fresh=shown['fresh']))
 
     async def order_placed(self, event: OrderPlaced) -> None:
         """Another tab, phone or customer placed an order: show it without disturbing what the merchant reads."""
         if event.shop_id != self.shop.id:
             return
+        # one read for all open pages, before the notice, so that notice and row leave for the browser together
+        row = await read_once(event, order_row, event.shop_id, event.order_id) if self.at_live_top else None
         with self.table:
             amount = format_money(event.total, event.currency)
             ui.notify(f'New order {event.code} from {event.customer_name} ({amount})', type='info',
@@ -150,14 +183,12 @@ class OrdersGrid:
             self.new_orders.text = f'{self.pending_new} new order{"s" if self.pending_new > 1 else ""}'
             self.new_orders.set_visibility(True)
             return
-        row = await order_row(self.shop.id, event.order_id)
         if row is None:
             return
-        size = int(self.table.pagination.get('rowsPerPage') or 25)
-        rows = [{**r, 'fresh': False} for r in self.table.rows if r['id'] != row.id]
-        self.table.rows = [grid_row(row, self.timezone, fresh=True), *rows][:size]
-        self.table.pagination = {**self.table.pagination,
-                                 'rowsNumber': int(self.table.pagination.get('rowsNumber') or 0) + 1}
+        # only the new row travels to the browser, not the whole page of rows
+        put_first(self.table, grid_row(row, self.timezone, fresh=True), others={'fresh': False},
+                  limit=int(self.table.pagination.get('rowsPerPage') or 25),
+                  row_count=int(self.table.pagination.get('rowsNumber') or 0) + 1)
         self.empty.set_visibility(False)
         self.table.set_visibility(True)
 

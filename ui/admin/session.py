@@ -30,14 +30,18 @@ async def require_admin(*, owner: bool = False) -> SignedInAdmin | None:
     return admin
 
 
-def guarded(shop_id: int, handler: Callable[..., Awaitable[Any] | Any]) -> Callable[..., Awaitable[Any]]:
-    """Wrap an event handler: it runs only while the session is alive and belongs to `shop_id`."""
+def guarded(shop_id: int, handler: Callable[..., Awaitable[Any] | Any], *,
+            owner: bool = False) -> Callable[..., Awaitable[Any]]:
+    """Wrap an event handler: it runs only while the session is alive and belongs to `shop_id` (and to an owner)."""
     @functools.wraps(handler)
     async def run(*args: Any, **kwargs: Any) -> Any:
         admin = await current_admin()
         if admin is None or admin.shop_id != shop_id:
             ui.notify('Your session has ended. Please sign in again.', type='warning')
             ui.navigate.to('/admin/login')
+            return None
+        if owner and not admin.is_owner:  # made employee while the page was open
+            ui.notify('Only the shop owner can do this.', type='warning')
             return None
         result = handler(*args, **kwargs)
         return await result if isinstance(result, Awaitable) else result

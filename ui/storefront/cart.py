@@ -1,11 +1,14 @@
 """`/cart`: the cart's lines with editable quantities and live totals."""
 
+from decimal import Decimal
+
 from nicegui import ui
 
-from domain.catalogue import cart_totals, default_shop, priced_line, products_by_id
+from domain.catalogue import default_shop, priced_line, products_by_id
+from domain.delivery import DeliveryOffer
 from domain.models import Product, Shop
 from domain.money import format_money
-from domain.schemas import MAX_QUANTITY, DeliveryMethod
+from domain.schemas import MAX_QUANTITY
 from ui.components.swatch import ProductSwatch
 from ui.storefront import cart_state
 from ui.storefront.frame import storefront_frame
@@ -20,12 +23,12 @@ async def cart_page() -> None:
         @ui.refreshable
         def totals() -> None:
             lines = [priced_line(products[pid], qty) for pid, qty in cart_state.cart().items() if pid in products]
-            subtotal = cart_totals(shop, lines, DeliveryMethod.PICKUP).subtotal
+            subtotal = sum((line.total for line in lines), Decimal('0.00'))
             with ui.row().classes('w-full justify-end items-baseline gap-4'):
                 ui.label('Subtotal').classes('text-stone-600')
                 ui.label(format_money(subtotal, shop.currency)).classes('text-xl font-semibold cart-subtotal')
-            ui.label(f'Shipping {format_money(shop.shipping_cost, shop.currency)}, or pick up for free: '
-                     'you choose at checkout.').classes('w-full text-right text-sm text-stone-500')
+            ui.label(DeliveryOffer.of(shop).describe(subtotal, shop.currency)) \
+                .classes('w-full text-right text-sm text-stone-500').mark('delivery-summary')
 
         @ui.refreshable
         def content() -> None:

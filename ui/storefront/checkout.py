@@ -1,14 +1,16 @@
 """`/checkout`: the customer's details and delivery, the order summary, and "Place order"."""
 
 import secrets
+from decimal import Decimal
 
 from nicegui import app, ui
 
-from domain.catalogue import cart_totals, default_shop, priced_line, products_by_id
+from domain.catalogue import default_shop, priced_line, products_by_id
 from domain.checkout import place_order
+from domain.delivery import NOTHING_OFFERED, DeliveryOffer
 from domain.errors import InvalidCheckout
 from domain.models import Product, Shop
-from domain.money import format_money
+from domain.money import PricedLine, format_money
 from domain.schemas import DeliveryMethod, parse_checkout
 from ui.components.totals import totals_block
 from ui.storefront import cart_state
@@ -33,6 +35,9 @@ async def checkout_page() -> None:
             ui.label('Your cart is empty.').classes('text-lg')
             ui.button('Browse the products', on_click=lambda: ui.navigate.to('/')).props('no-caps')
             return
+        if not DeliveryOffer.of(shop).methods:
+            ui.label(NOTHING_OFFERED).classes('text-lg')
+            return
         CheckoutForm(shop, products)
 
 
@@ -42,6 +47,7 @@ class CheckoutForm:
     def __init__(self, shop: Shop, products: dict[int, Product]) -> None:
         self.shop = shop
         self.products = products
+        self.offer = DeliveryOffer.of(shop)
         self.line_errors: dict[int, str] = {}
         with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-5 gap-6'):
             with ui.column().classes('md:col-span-3 gap-4'):
@@ -61,11 +67,8 @@ class CheckoutForm:
             }
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label('Delivery').classes('text-lg font-medium')
-            shipping = f'Shipping ({format_money(self.shop.shipping_cost, self.shop.currency)})'
-            self.delivery = ui.radio({DeliveryMethod.SHIPPING.value: shipping,
-                                      DeliveryMethod.PICKUP.value: 'Pickup in the shop (free)'},
-                                     value=DeliveryMethod.SHIPPING.value, on_change=self.delivery_changed) \
-                .props('inline').mark('delivery_method')
+            self.delivery = ui.radio({}, on_change=self.delivery_changed).props('inline').mark('delivery_method')
+            self.free_shipping_hint = ui.label().classes('text-sm text-stone-600')
             with ui.column().classes('w-full gap-2') as self.address_block:
                 self.inputs['street'] = ui.input('Street and number').props('outlined autocomplete=street-address')
                 with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-3 gap-2'):
@@ -73,11 +76,25 @@ class CheckoutForm:
                     self.inputs['city'] = ui.input('City').props('outlined autocomplete=address-level2') \
                         .classes('sm:col-span-2')
                 self.inputs['country'] = ui.select(COUNTRIES, value='BE', label='Country').props('outlined')
-            self.pickup_hint = ui.label(f'Pick up at {self.shop.pickup_address}.').classes('text-stone-600')
-            self.pickup_hint.set_visibility(False)
+            self.pickup_hint = ui.label().classes('text-stone-600')
             self.inputs['note'] = ui.textarea('Note for the shop (optional)').props('outlined autogrow')
         for name, field_input in self.inputs.items():
             field_input.classes('w-full').mark(name).on_value_change(lambda e: setattr(e.sender, 'error', None))
+        self.show_offer()
+
+    def show_offer(self) -> None:
+        """Offer the delivery methods of `self.offer`, keeping the customer's choice if it is still offered."""
+        offer, money = self.offer, lambda amount: format_money(amount, self.shop.currency)
+        subtotal = sum((line.total for line in self.lines()), Decimal('0.00'))
+        shipping = 'free' if offer.ships_free(subtotal) or not offer.shipping_cost else money(offer.shipping_cost)
+        labels = {DeliveryMethod.SHIPPING: f'Shipping ({shipping})', DeliveryMethod.PICKUP: 'Pickup in the shop (free)'}
+        chosen = self.delivery.value if self.delivery.value in offer.methods else offer.methods[0].value
+        self.delivery.set_options({method.value: labels[method] for method in offer.methods}, value=chosen)
+        self.free_shipping_hint.text = (f'Free shipping from {money(offer.free_shipping_from)}.'
+                                        if offer.shipping and offer.free_shipping_from and shipping != 'free' else '')
+        self.free_shipping_hint.set_visibility(bool(self.free_shipping_hint.text))
+        self.pickup_hint.text = f'Pick up at {offer.pickup_address or "the shop"}.'
+        self.delivery_changed()
 
     @property
     def delivery_method(self) -> DeliveryMethod:
@@ -88,11 +105,14 @@ class CheckoutForm:
         self.pickup_hint.set_visibility(self.delivery_method is DeliveryMethod.PICKUP)
         self.summary.refresh()
 
+    def lines(self) -> list[PricedLine]:
+        return [priced_line(self.products[pid], qty) for pid, qty in cart_state.cart().items()
+                if pid in self.products]
+
     @ui.refreshable_method
     def summary(self) -> None:
-        lines = [priced_line(self.products[pid], qty) for pid, qty in cart_state.cart().items()
-                 if pid in self.products]
-        totals = cart_totals(self.shop, lines, self.delivery_method)
+        lines = self.lines()
+        totals = self.offer.totals(lines, self.delivery_method)
         money = lambda amount: format_money(amount, self.shop.currency)  # noqa: E731
         with ui.card().classes('w-full gap-2 order-summary').props('flat bordered'):
             ui.label('Your order').classes('text-lg font-medium')
@@ -120,6 +140,10 @@ class CheckoutForm:
         try:
             placed = await place_order(shop=self.shop, form=parse_checkout(self.form_data()))
         except InvalidCheckout as error:
+            if 'delivery_method' in error.field_errors:  # the shop changed its delivery methods meanwhile
+                self.shop = await Shop.get(id=self.shop.id)
+                self.offer = DeliveryOffer.of(self.shop)
+                self.show_offer()
             self.show_errors(error.field_errors)
             ui.notify(str(error) if len(error.field_errors) > 1 else next(iter(error.field_errors.values())),
                       type='negative')
