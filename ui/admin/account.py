@@ -4,10 +4,9 @@ from nicegui import app, ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.admins import InvalidAdmin, change_own_account
-from domain.catalogue import default_shop
 from domain.models import Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import TOKEN_KEY, current_admin, guarded, require_admin
+from ui.admin.session import TOKEN_KEY, admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error
 
 
@@ -63,13 +62,10 @@ class AccountView:
 
 
 async def account_screen() -> None:
-    admin = await require_admin()
-    if admin is None:
+    signed_in = await admin_page()
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Your account'):
         ui.label('Your account').classes('text-2xl font-semibold')
         AccountView(shop, admin)

@@ -4,10 +4,9 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.admins import InvalidAdmin, add_admin, list_admins, remove_admin, update_admin
-from domain.catalogue import default_shop
 from domain.models import AdminRole, AdminUser, Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import current_admin, guarded, require_admin
+from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error
 
 ROLES = {AdminRole.OWNER.value: 'Owner: everything', AdminRole.EMPLOYEE.value: 'Employee: orders and logs'}
@@ -156,13 +155,10 @@ class EditAdminDialog(ui.dialog):
 
 
 async def administrators_screen() -> None:
-    admin = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Administrators'):
         ui.label('Administrators').classes('text-2xl font-semibold')
         view = AdministratorsView(shop, admin)

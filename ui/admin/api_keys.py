@@ -6,10 +6,9 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.api_keys import MAX_LABEL_LENGTH, InvalidApiKey, create_api_key, list_api_keys, revoke_api_key
-from domain.catalogue import default_shop
 from domain.models import ApiKey, ApiKeyAccess, Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 
 ACCESS = {access.value: access.label for access in ApiKeyAccess}
@@ -108,13 +107,10 @@ def show_once(key: ApiKey, secret: str) -> None:
 
 
 async def api_keys_screen() -> None:
-    admin = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'API keys'):
         ui.label('API keys').classes('text-2xl font-semibold')
         with ui.row().classes('items-center gap-1 text-stone-600'):

@@ -7,13 +7,11 @@ from decimal import Decimal
 
 from nicegui import ui
 
-from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.models import Shop
 from domain.money import format_money
 from domain.shop_settings import CheckoutChanges, InvalidSettings, update_checkout
 from ui.admin.frame import admin_frame
-from ui.admin.session import current_admin, guarded, require_admin
+from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error, show_errors
 
 
@@ -75,13 +73,10 @@ class CheckoutSettingsView:
 
 
 async def checkout_settings_screen() -> None:
-    admin: SignedInAdmin | None = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Checkout settings'):
         ui.label('Checkout').classes('text-2xl font-semibold')
         CheckoutSettingsView(shop)

@@ -5,12 +5,11 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.events import DeliveriesRecorded, hub
 from domain.models import OutboxMessage, OutboxState, Shop
 from domain.outbox_delivery import GIVE_UP_AFTER, NotRetried, describe, retry_all, retry_now, troubled_messages
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 
 SHOWN = 100
 
@@ -83,13 +82,10 @@ class DeliveriesView:
 
 
 async def deliveries_screen() -> None:
-    admin = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Deliveries'):
         ui.label('Deliveries').classes('text-2xl font-semibold')
         days = GIVE_UP_AFTER.days

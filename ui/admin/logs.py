@@ -4,13 +4,11 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderPlaced, OrderStatusChanged, hub
 from domain.logs import KINDS, recent_log_entries
 from domain.models import Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 
 COLUMNS = [
     {'name': 'time', 'label': 'Time', 'field': 'time', 'align': 'left'},
@@ -51,13 +49,10 @@ class LogsView:
 
 
 async def logs_screen() -> None:
-    admin: SignedInAdmin | None = await require_admin()
-    if admin is None:
+    signed_in = await admin_page()
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Logs'):
         ui.label('Logs').classes('text-2xl font-semibold')
         view = LogsView(shop)

@@ -4,13 +4,11 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.events import DeliveriesRecorded, hub
 from domain.mailbox import PAGE_SIZE, kept_mail, mailbox_page
 from domain.models import Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 
 # The mail's HTML is the customer's view; in the admin's page it runs without scripts, forms or same-origin rights,
 # and its links open in a new tab.
@@ -85,13 +83,10 @@ class MailboxView:
 
 
 async def mailbox_screen() -> None:
-    admin: SignedInAdmin | None = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Mailbox'):
         ui.label('Mailbox').classes('text-2xl font-semibold')
         ui.label('While no SMTP server is set up (ORDERLY_SMTP_HOST), the shop keeps its mails here instead of '

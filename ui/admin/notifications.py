@@ -9,7 +9,6 @@ from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.events import DeliveriesRecorded, hub
 from domain.models import PushSubscription, Shop
 from domain.push_subscriptions import (
@@ -28,7 +27,7 @@ from domain.push_subscriptions import (
 )
 from ui.admin.frame import admin_frame
 from ui.admin.pwa import SCOPE
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 
 # Each script starts with a comment naming it, so that tests can answer for the browser.
 DEVICE_STATE_JS = f'''/* orderly:push-state */ (async () => {{
@@ -221,13 +220,10 @@ class NotificationsView:
 
 
 async def notifications_screen() -> None:
-    admin = await require_admin()
-    if admin is None:
+    signed_in = await admin_page()
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Notifications'):
         ui.label('Notifications').classes('text-2xl font-semibold')
         ui.label('Get a notification on your phone, computer or watch for every new order, even while Orderly is '

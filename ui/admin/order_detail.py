@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.errors import OrderlyError
 from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderStatusChanged, hub
 from domain.models import Order, Shop
@@ -20,18 +19,18 @@ from domain.references import reference_link
 from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 from ui.components.status_badge import StatusBadge
 from ui.components.totals import totals_block
 
 
 async def order_detail_screen(code: str) -> None:
-    admin = await require_admin()
-    if admin is None:
+    signed_in = await admin_page()
+    if signed_in is None:
         return
-    shop = await default_shop()
-    order = await order_for_admin(admin.shop_id, code) if admin.shop_id == shop.id else None
+    admin, shop = signed_in
+    order = await order_for_admin(shop.id, code)
     with admin_frame(shop, admin, order.code if order else 'Order'):
         ui.link('← Orders', '/admin/orders').classes('text-sm')
         if order is None:

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.errors import OrderlyError
 from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, hub
 from domain.models import Shop
@@ -17,7 +16,7 @@ from ui.admin.frame import admin_frame
 from ui.admin.order_bulk import BulkBar
 from ui.admin.order_detail import open_order_dialog
 from ui.admin.order_export import export_button
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 from ui.components.event_reads import read_once
 from ui.components.live_table import put_first, remove_row, replace_row
 from ui.components.status_badge import COLORS
@@ -194,13 +193,10 @@ class OrdersGrid:
 
 
 async def orders_screen() -> None:
-    admin = await require_admin()
-    if admin is None:
+    signed_in = await admin_page()
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Orders'):
         with ui.row().classes('w-full items-center justify-between'):
             ui.label('Orders').classes('text-2xl font-semibold')

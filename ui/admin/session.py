@@ -10,6 +10,8 @@ from typing import Any
 from nicegui import app, ui
 
 from domain.admin_auth import SignedInAdmin, session_admin
+from domain.catalogue import default_shop
+from domain.models import Shop
 
 TOKEN_KEY = 'admin_token'
 
@@ -28,6 +30,18 @@ async def require_admin(*, owner: bool = False) -> SignedInAdmin | None:
         ui.label('Only the shop owner can open this page.').classes('text-lg p-8')
         return None
     return admin
+
+
+async def admin_page(*, owner: bool = False) -> tuple[SignedInAdmin, Shop] | None:
+    """The signed-in admin and their shop for a page, or None once the browser was sent away (or refused)."""
+    admin = await require_admin(owner=owner)
+    if admin is None:
+        return None
+    shop = await default_shop()
+    if admin.shop_id != shop.id:  # one shop per deployment for now: an admin of another shop signs in again
+        ui.navigate.to('/admin/login')
+        return None
+    return admin, shop
 
 
 def guarded(shop_id: int, handler: Callable[..., Awaitable[Any] | Any], *,

@@ -2,12 +2,10 @@
 
 from nicegui import ui
 
-from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.models import Shop
 from domain.shop_settings import InvalidSettings, ShopChanges, time_zones, update_shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import current_admin, guarded, require_admin
+from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error, show_errors
 
 
@@ -63,13 +61,10 @@ def fixed(label: str, value: str, why: str) -> None:
 
 
 async def shop_settings_screen() -> None:
-    admin: SignedInAdmin | None = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'Shop settings'):
         ui.label('Shop').classes('text-2xl font-semibold')
         ShopSettingsView(shop)

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
-from domain.catalogue import default_shop
 from domain.events import DeliveriesRecorded, hub
 from domain.models import Shop, WebhookDelivery, WebhookEndpoint
 from domain.outbox_delivery import GIVE_UP_AFTER
@@ -29,7 +28,7 @@ from domain.webhooks import (
     update_endpoint,
 )
 from ui.admin.frame import admin_frame
-from ui.admin.session import guarded, require_admin
+from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 from ui.components.field_errors import clear_on_change, set_error, show_errors
 
@@ -286,13 +285,10 @@ def show_secret(endpoint: WebhookEndpoint, secret: str, *, rotated: bool) -> Non
 
 
 async def api_push_screen() -> None:
-    admin = await require_admin(owner=True)
-    if admin is None:
+    signed_in = await admin_page(owner=True)
+    if signed_in is None:
         return
-    shop = await default_shop()
-    if admin.shop_id != shop.id:
-        ui.navigate.to('/admin/login')
-        return
+    admin, shop = signed_in
     with admin_frame(shop, admin, 'API PUSH'):
         with ui.row().classes('w-full items-center'):
             ui.label('API PUSH').classes('text-2xl font-semibold')
