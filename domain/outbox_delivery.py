@@ -8,9 +8,10 @@ the two sends it again, under the same `event_id` (the mail's Message-ID).
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise import connections
@@ -20,7 +21,8 @@ from tortoise.transactions import in_transaction
 
 from domain.errors import OrderlyError
 from domain.events import DeliveriesRecorded, OutboxQueued, hub
-from domain.models import LogEntry, Order, OutboxMessage, OutboxState, Shop
+from domain.models import AdminRole, AdminUser, LogEntry, Order, OutboxMessage, OutboxState, Shop
+from domain.outbox import enqueue, new_message
 from domain.sql import fetch, for_dialect, insert_rows
 
 # Pause after the 1st, 2nd, … failed attempt; the last one repeats until GIVE_UP_AFTER is covered.
@@ -66,10 +68,47 @@ class PermanentFailure:
 
 Outcome = Delivered | TemporaryFailure | PermanentFailure
 
+NOTICE_TEMPLATE = 'shop_notice'  # the 'mail' template of a `ShopNotice`
+
+
+@dataclass(frozen=True)
+class ShopNotice:
+    """Something the shop's owner must hear about by mail; `kind` picks its wording (integrations/mail)."""
+
+    kind: str  # 'api_push_disabled', 'api_push_given_up'
+    details: dict[str, Any] = field(default_factory=dict)  # shown in the mail: url, event, order_code, error, …
+
+
+# What a channel tells the owner when one of its messages is given up after retrying for days; None: nothing.
+# Called in the transaction that records it. Channels add theirs with `notify_owner_when_given_up`.
+GiveUpNotice = Callable[[BaseDBAsyncClient, OutboxMessage, str, int], Awaitable[ShopNotice | None]]
+_GIVE_UP_NOTICES: dict[str, GiveUpNotice] = {}
+
+
+def notify_owner_when_given_up(channel: str, notice: GiveUpNotice) -> None:
+    """Have `notice(connection, message, last_error, attempts)` say what to mail the owner about a given-up message."""
+    _GIVE_UP_NOTICES[channel] = notice
+
+
+async def queue_shop_notice(connection: BaseDBAsyncClient, *, shop_id: int, notice: ShopNotice,
+                            now: datetime) -> int:
+    """Queue the notice mail in the caller's transaction: to the shop's address, or else to each owner; returns how
+    many mails (publish `OutboxQueued` once it commits)."""
+    shop_email = await Shop.filter(id=shop_id).using_db(connection).first().values_list('email', flat=True)
+    addresses = [shop_email] if shop_email else await AdminUser.filter(
+        shop_id=shop_id, role=AdminRole.OWNER).using_db(connection).order_by('id').values_list('email', flat=True)
+    messages = [new_message(shop_id=shop_id, order=None, channel='mail', event=f'notice.{notice.kind}'[:40],
+                            template=NOTICE_TEMPLATE, recipient=address, now=now,
+                            payload={**notice.details, 'kind': notice.kind})
+                for address in dict.fromkeys(address.lower() for address in addresses)]
+    await enqueue(connection, messages)
+    return len(messages)
+
+
 # What a message is, in the merchant's words, by channel and template
 WHAT = {('mail', 'customer_confirmation'): 'Confirmation mail', ('mail', 'merchant_new_order'): 'New-order mail',
-        ('mail', 'status_update'): 'Status update mail', ('push', 'new_order'): 'New-order push',
-        ('push', 'test'): 'Test push'}
+        ('mail', 'status_update'): 'Status update mail', ('mail', NOTICE_TEMPLATE): 'Notice mail',
+        ('push', 'new_order'): 'New-order push', ('push', 'test'): 'Test push'}
 CHANNELS = {'mail': 'Mail', 'push': 'Push notification', 'webhook': 'API PUSH', 'invoice': 'Invoice'}
 
 
@@ -139,6 +178,7 @@ async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], out
                  await Shop.filter(id__in={m.shop_id for m in messages}).values_list('id', 'timezone')}
     delivered: list[int] = []
     failures: list[list] = []
+    given_up: list[tuple[OutboxMessage, str, int, list]] = []  # whose channel tells the owner
     logs: list[dict] = []
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {'delivered': 0, 'failed': 0, 'dead': 0})
     for message, outcome in zip(messages, outcomes, strict=True):
@@ -168,13 +208,20 @@ async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], out
                 reason = f'failed: {outcome.error}; given up after {attempt} attempts'
             else:
                 reason = f'refused: {outcome.error}; not retried'
-            failures.append([OutboxState.DEAD.value, attempt, now, f'{reason[0].upper()}{reason[1:]}'[:2000],
-                             message.id, worker])
+            failure = [OutboxState.DEAD.value, attempt, now, f'{reason[0].upper()}{reason[1:]}'[:2000], message.id,
+                       worker]
+            # never a notice about a notice: one that cannot be delivered must not queue another
+            if isinstance(outcome, TemporaryFailure) and message.channel in _GIVE_UP_NOTICES and \
+                    message.template != NOTICE_TEMPLATE:
+                given_up.append((message, outcome.error, attempt, failure))
+            else:
+                failures.append(failure)
             kind, text = 'delivery.dead', f'{what} {reason}'
             data |= {'error': outcome.error}
             counts[message.shop_id]['dead'] += 1
         logs.append({'shop_id': message.shop_id, 'order': message.order_id, 'order_code': message.order_code,
                      'kind': kind, 'actor': 'system', 'message': text, 'data': data, 'created_at': now})
+    notices: dict[int, int] = defaultdict(int)
     async with in_transaction() as connection:
         if delivered:
             await fetch(connection, "UPDATE outbox_message SET state = ?, delivered_at = ?, attempts = attempts + 1, "
@@ -183,14 +230,24 @@ async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], out
                         OutboxState.DELIVERED.value, now, OutboxState.PENDING.value, *delivered)
         if failures:
             # Only while the lease is still ours: a worker that lost it leaves the row to the one that took it.
-            await connection.execute_many(for_dialect(
-                "UPDATE outbox_message SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
-                "leased_by = '', lease_expires_at = NULL WHERE id = ? AND leased_by = ? AND state = 'pending'",
-                connection.capabilities.dialect), failures)
+            await connection.execute_many(for_dialect(_RECORD_FAILURE, connection.capabilities.dialect), failures)
+        for message, error, attempt, failure in given_up:
+            if await fetch(connection, f'{_RECORD_FAILURE} RETURNING id', *failure):  # given up by us: tell once
+                notice = await _GIVE_UP_NOTICES[message.channel](connection, message, error, attempt)
+                if notice is not None:
+                    notices[message.shop_id] += await queue_shop_notice(connection, shop_id=message.shop_id,
+                                                                        notice=notice, now=now)
         await _write_attempt_logs(connection, logs)
     for shop_id, count in counts.items():
         order_ids = frozenset(m.order_id for m in messages if m.shop_id == shop_id and m.order_id)
         await hub.publish(DeliveriesRecorded(shop_id=shop_id, order_ids=order_ids, **count))
+    for shop_id, count in notices.items():
+        if count:
+            await hub.publish(OutboxQueued(shop_id=shop_id, count=count))
+
+
+_RECORD_FAILURE = ("UPDATE outbox_message SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+                   "leased_by = '', lease_expires_at = NULL WHERE id = ? AND leased_by = ? AND state = 'pending'")
 
 
 async def _write_attempt_logs(connection: BaseDBAsyncClient, logs: list[dict]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -23,6 +24,7 @@ from domain.events import OutboxQueued, hub
 from domain.logs import OrderRef
 from domain.models import LogEntry, OutboxMessage, OutboxState, Shop, WebhookDelivery, WebhookEndpoint
 from domain.outbox import enqueue, new_message
+from domain.outbox_delivery import ShopNotice, notify_owner_when_given_up, queue_shop_notice
 from domain.sql import fetch, insert_rows
 from domain.webhook_payload import EVENTS, TEST_EVENT, example_order
 from domain.webhook_urls import Resolver, UnsafeTarget, check_url, resolve, shown_url
@@ -293,18 +295,49 @@ async def record_attempts(rows: list[dict[str, Any]]) -> None:
             await insert_rows(connection, WebhookDelivery._meta.db_table, rows)
 
 
-async def disable_gone_endpoint(endpoint_id: int, reason: str) -> bool:
-    """Switch off an endpoint whose receiver said it is gone (410), and say so in the Logs; False if it was off."""
+async def disable_gone_endpoint(endpoint_id: int, reason: str, *, event: str = '', order_code: str = '',
+                                error: str = '') -> bool:
+    """Switch off an endpoint whose receiver said it is gone (410), say so in the Logs and mail the owner (`event`,
+    `order_code`, `error`: the attempt that got the 410); False if it was off already."""
     now = datetime.now(UTC)
     async with in_transaction() as connection:
         endpoint = await WebhookEndpoint.get_or_none(id=endpoint_id, enabled=True).using_db(connection)
         if endpoint is None:
             return False
-        await WebhookEndpoint.filter(id=endpoint.id).using_db(connection).update(
-            enabled=False, disabled_reason=reason[:300], updated_at=now)
+        # only if still on: of two workers that both got a 410, one switches it off and tells the owner
+        if not await WebhookEndpoint.filter(id=endpoint.id, enabled=True).using_db(connection).update(
+                enabled=False, disabled_reason=reason[:300], updated_at=now):
+            return False
         await _log(connection, endpoint.shop_id, 'system', now,
                    f'API PUSH endpoint {describe_endpoint(endpoint)} disabled: {reason}', endpoint)
+        mails = await queue_shop_notice(connection, shop_id=endpoint.shop_id, now=now, notice=ShopNotice(
+            'api_push_disabled', {'url': _without_query(endpoint.url), 'event': event, 'order_code': order_code,
+                                  'error': error or reason}))
+    if mails:
+        await hub.publish(OutboxQueued(shop_id=endpoint.shop_id, count=mails))
     return True
+
+
+async def _given_up_notice(connection: BaseDBAsyncClient, message: OutboxMessage, error: str,
+                           attempts: int) -> ShopNotice | None:
+    """The owner's notice about an event given up after days of retries; none if its endpoint was deleted."""
+    if not message.recipient.isdigit():
+        return None
+    endpoint = await WebhookEndpoint.get_or_none(id=int(message.recipient), shop_id=message.shop_id) \
+        .using_db(connection)
+    if endpoint is None:
+        return None
+    return ShopNotice('api_push_given_up', {'url': _without_query(endpoint.url), 'event': message.event,
+                                            'order_code': message.order_code, 'error': error, 'attempts': attempts})
+
+
+notify_owner_when_given_up(CHANNEL, _given_up_notice)  # on import: the webhook handler imports this module
+
+
+def _without_query(url: str) -> str:
+    """The URL for a mail: its query string may hold the receiver's token."""
+    parts = urlsplit(url)
+    return f'{parts.scheme}://{parts.netloc}{parts.path}'
 
 
 async def _endpoint(connection: BaseDBAsyncClient, shop_id: int, endpoint_id: int) -> WebhookEndpoint:

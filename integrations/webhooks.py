@@ -2,9 +2,10 @@
 
 What an answer means:
 - 2xx: delivered. 410 Gone: the receiver says it is gone for good: the endpoint is switched off and the owner
-  told (Logs, and the endpoint shows why). Its messages still waiting are given up, visibly.
+  told (a notice mail, Logs, and the endpoint shows why). Its messages still waiting are given up, visibly.
 - Anything else is retried with the outbox's backoff for about three days, never sooner than a Retry-After asks:
-  429 and 5xx, timeouts and refused connections, and also other 4xx and 3xx (redirects are not followed). Standard
+  429 and 5xx, timeouts and refused connections, and also other 4xx and 3xx (redirects are not followed); then
+  given up, and the owner mailed (domain/webhooks.py registers the notice with the outbox). Standard
   Webhooks counts every non-2xx as a failure to retry; a 400, 401 or 404 is most often a receiver being deployed
   or misconfigured, and retrying gives the owner three days to fix it without losing an order.
 
@@ -251,8 +252,13 @@ class WebhookHandler:
                     del self._tails[key]
         try:  # bookkeeping: failing here must not make the dispatcher send what was delivered again
             await record_attempts([row for _, row in results if row])
-            for endpoint_id in {row['endpoint_id'] for _, row in results if row and row['status_code'] == 410}:
-                await disable_gone_endpoint(endpoint_id, 'the receiver answered 410 Gone')
+            gone: dict[int, dict] = {}  # the first 410 per endpoint: the owner is told about it, once
+            for _, row in results:
+                if row and row['status_code'] == 410:
+                    gone.setdefault(row['endpoint_id'], row)
+            for endpoint_id, row in gone.items():
+                await disable_gone_endpoint(endpoint_id, 'the receiver answered 410 Gone', event=row['event'],
+                                            order_code=row['order_code'], error=row['error'])
             await hurry_successors([m for m, (outcome, _) in zip(messages, results, strict=True)
                                     if isinstance(outcome, Delivered) and m.attempts and m.order_code],
                                    datetime.now(UTC))

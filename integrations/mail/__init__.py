@@ -1,4 +1,5 @@
-"""Mail: the order e-mails, rendered from Jinja2 templates, sent by SMTP or kept in the database Mailbox."""
+"""Mail: the order e-mails and the owner's notices, rendered from Jinja2 templates, sent by SMTP or kept in the
+database Mailbox."""
 
 from config import Settings
 from integrations.mail.handler import MailHandler

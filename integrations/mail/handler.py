@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.models import Order, OutboxMessage, Shop
 from domain.outbox_delivery import Outcome, PermanentFailure
-from integrations.mail.render import MailRenderer, UnknownTemplate
+from integrations.mail.render import ORDERLESS, MailRenderer, UnknownTemplate
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class MailHandler:
         outgoing: list[OutgoingMail] = []
         for message in messages:
             order = orders.get(message.order_id) if message.order_id else None
-            if order is None:
+            if order is None and message.template not in ORDERLESS:
                 outcomes.append(PermanentFailure('the order was deleted before this mail went out'))
                 continue
             try:

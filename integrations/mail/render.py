@@ -20,12 +20,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from domain.models import Order, OutboxMessage, Shop
 from domain.money import format_money
+from domain.outbox_delivery import NOTICE_TEMPLATE
 from domain.references import reference_link
 from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus, is_payable
 from integrations.mail.wording import WORDING
 
-TEMPLATES = ('customer_confirmation', 'merchant_new_order', 'status_update')
+TEMPLATES = ('customer_confirmation', 'merchant_new_order', 'status_update', NOTICE_TEMPLATE)
+ORDERLESS = frozenset({NOTICE_TEMPLATE})  # templates about the shop, not about one order
+# Per kind of shop notice: the admin page where the owner acts on it, and its button's wording
+NOTICE_ACTIONS = {'api_push_disabled': ('/admin/settings/api-push', 'api_push_open'),
+                  'api_push_given_up': ('/admin/settings/api-push', 'api_push_open')}
 DEFAULT_BRAND = '#2f3e46'
 
 _environment = Environment(loader=FileSystemLoader(Path(__file__).parent / 'templates'), auto_reload=False,
@@ -81,16 +86,25 @@ class MailRenderer:
     def sender(self, shop: Shop) -> str:
         return self.mail_from or shop.email or 'orderly@localhost'
 
-    def render(self, message: OutboxMessage, shop: Shop, order: Order, *, now: datetime | None = None) -> EmailMessage:
+    def render(self, message: OutboxMessage, shop: Shop, order: Order | None, *,
+               now: datetime | None = None) -> EmailMessage:
+        """The mail of `message`; `order` may be None only for a template in ORDERLESS."""
         if message.template not in TEMPLATES:
             raise UnknownTemplate(f'no mail template "{message.template}"')
-        context = self.context(message, shop, order)
+        if message.template in ORDERLESS:
+            context = self.notice_context(message, shop)
+        elif order is None:
+            raise ValueError(f'the mail template "{message.template}" needs an order')
+        else:
+            context = self.context(message, shop, order)
         mail = EmailMessage(policy=POLICY)
         sender = self.sender(shop)
         # Address quotes and escapes a display name; as text, a header the shop's mails share is parsed only once
         mail['Subject'] = one_line(context['subject'])
         mail['From'] = str(Address(display_name=one_line(shop.name), addr_spec=sender))
-        if message.template == 'merchant_new_order':
+        if message.template == NOTICE_TEMPLATE:
+            mail['To'] = str(Address(addr_spec=message.recipient))
+        elif message.template == 'merchant_new_order':
             mail['To'] = str(Address(addr_spec=message.recipient))
             mail['Reply-To'] = str(Address(display_name=one_line(order.customer_name), addr_spec=order.email))
         else:
@@ -109,12 +123,32 @@ class MailRenderer:
                              cte='base64')  # much faster than quoted-printable for its long lines
         return mail
 
-    def context(self, message: OutboxMessage, shop: Shop, order: Order) -> dict[str, Any]:
+    def notice_context(self, message: OutboxMessage, shop: Shop) -> dict[str, Any]:
+        """A notice to the owner: its kind's wording, then endpoint, event, order code and last error as given."""
+        kind = message.payload.get('kind', '')
+        if kind not in NOTICE_ACTIONS:
+            raise UnknownTemplate(f'no shop notice "{kind}"')
+        fields = {name: str(value) for name, value in message.payload.items()}
+        path, action = NOTICE_ACTIONS[kind]
+        details = [(t(label), fields.get(name, '')) for label, name in (
+            ('notice_endpoint', 'url'), ('notice_event', 'event'), ('order_code', 'order_code'),
+            ('notice_last_error', 'error'))]
+        try:
+            wording = {part: t(f'{kind}_{part}', **fields) for part in ('subject', 'title', 'intro')}
+        except KeyError as missing:
+            raise ValueError(f'the notice lacks its {missing} field') from None
+        return {**self._look(shop), **wording, 'details': [(label, value) for label, value in details if value],
+                'action_url': f'{self.base_url}{path}', 'action': t(action)}
+
+    def _look(self, shop: Shop) -> dict[str, Any]:
         brand = shop.brand_color if re.fullmatch(r'#[0-9a-fA-F]{6}', shop.brand_color or '') else DEFAULT_BRAND
+        return {'t': t, 'shop_name': shop.name, 'brand': brand, 'brand_text': text_colour_on(brand)}
+
+    def context(self, message: OutboxMessage, shop: Shop, order: Order) -> dict[str, Any]:
         money = lambda amount: format_money(amount, order.currency)  # noqa: E731
         status_url = f'{self.base_url}/order/{order.token}'
         context: dict[str, Any] = {
-            't': t, 'money': money, 'shop_name': shop.name, 'brand': brand, 'brand_text': text_colour_on(brand),
+            **self._look(shop), 'money': money,
             'order': order, 'lines': list(order.lines), 'status_url': status_url,
             'placed_at': order.created_at.astimezone(ZoneInfo(shop.timezone)).strftime('%d %b %Y %H:%M'),
             'delivery_method': order.delivery_method.label,

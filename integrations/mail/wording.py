@@ -37,4 +37,19 @@ WORDING = {
     'pay_intro': 'Did your payment not go through? You can still pay for your order.',
     'pay': 'Pay for your order',
     'footer': 'Questions? Simply reply to this e-mail.',
+    # Notices to the shop's owner (template shop_notice), one set per kind
+    'api_push_disabled_subject': 'API PUSH endpoint disabled (410 Gone)',
+    'api_push_disabled_title': 'API PUSH endpoint disabled',
+    'api_push_disabled_intro': 'The receiver at {url} answered 410 Gone: it says it is gone for good. The endpoint '
+                               'is switched off and gets no more events until you enable it again.',
+    'api_push_given_up_subject': 'API PUSH delivery given up after {attempts} attempts',
+    'api_push_given_up_title': 'API PUSH delivery given up',
+    'api_push_given_up_intro': '{url} did not accept this event in {attempts} attempts over about three days, so '
+                               'it is no longer retried. Once the receiver works again, redeliver it from the '
+                               "endpoint's delivery log.",
+    'api_push_open': 'Open Settings > API PUSH',
+    'notice_endpoint': 'Endpoint',
+    'notice_event': 'Event',
+    'notice_last_error': 'Last error',
+    'notice_footer': 'An automatic notice to the owner of the shop.',
 }

@@ -244,6 +244,7 @@ async def test_410_disables_the_endpoint_and_tells_the_owner(shop, receiver, dis
     assert (await OutboxMessage.get(channel='webhook')).state is OutboxState.DEAD
     told = await LogEntry.get(kind='settings.api_push', actor='system')
     assert 'disabled: the receiver answered 410 Gone' in told.message
+    assert await OutboxMessage.filter(channel='mail', template='shop_notice').count() == 1  # and mailed
     await an_order(shop)
     assert await OutboxMessage.filter(channel='webhook').count() == 1  # nothing new for a disabled endpoint
 
