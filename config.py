@@ -40,6 +40,11 @@ class Settings(BaseSettings):
                                                "subject): mailto:… or https://…; default mailto: the shop's address.")
     push_timeout: float = Field(10, gt=0, le=30, description='Seconds to wait for a push service to accept a '
                                                             'notification before trying again later.')
+    mollie_api_key: SecretStr | None = Field(None, description='Mollie API key (test_… or live_…; never logged). '
+                                                               'Unset: only the built-in demo provider takes payments.')
+    mollie_api_url: str = Field('https://api.mollie.com', description="Mollie's Payments API; for development a "
+                                                                      'stand-in: python -m '
+                                                                      'integrations.payments.mollie_standin')
 
     @field_validator('secret_key')
     @classmethod

@@ -16,13 +16,18 @@ from domain.events import OutboxQueued, hub
 from domain.seed import ensure_demo_shop
 from integrations.api import mount_api
 from integrations.database import tortoise_config
+from integrations.invoice_handler import InvoiceHandler
 from integrations.mail import mail_handler
 from integrations.outbox_dispatcher import OutboxDispatcher
+from integrations.payments import close_providers, payment_providers
+from integrations.payments.auto_cancel import UnpaidOrderSweeper
+from integrations.pdf import opt_out_of_usage_statistics
 from integrations.push import ensure_vapid_keys, push_handler
 from integrations.search_index import ensure_order_search_index
 from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
 from ui.admin.pwa import add_routes as add_pwa_routes
+from ui.storefront.payment import add_routes as add_payment_routes
 
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
 
@@ -55,6 +60,7 @@ def run_in_lifespan(startup: Callable[[], Awaitable[None]],
 def compose(settings: Settings) -> None:
     """Wire the database, the demo shop, the outbox dispatcher and the pages into NiceGUI's app."""
     hub.clear()  # subscribers of a previous composition (tests re-run this file) must not linger
+    opt_out_of_usage_statistics()  # before any PDF: borb would post usage data and take over SIGINT/SIGTERM
     register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=True)
 
     async def seed() -> None:
@@ -70,11 +76,23 @@ def compose(settings: Settings) -> None:
     webhooks = WebhookHandler()
     run_in_lifespan(webhooks.open, webhooks.aclose)  # closes its connections after the dispatcher stopped
     # one process at a time listens on a host and port: that is the dispatcher's slot for its leases
-    dispatcher = OutboxDispatcher([mail_handler(settings), webhooks, push_handler(settings)],
+    dispatcher = OutboxDispatcher([mail_handler(settings), webhooks, push_handler(settings), InvoiceHandler()],
                                   slot=f'{socket.gethostname()}:{settings.port}')
     hub.subscribe(OutboxQueued, dispatcher.wake)
     run_in_lifespan(dispatcher.start, dispatcher.stop)
     mount_api(app)  # /api/v1 for other programs, with its own OpenAPI and docs
+    # the built-in demo provider (/pay/demo) and, with an API key, Mollie
+    providers = payment_providers(
+        app, public_url=settings.effective_base_url, mollie_api_url=settings.mollie_api_url,
+        mollie_api_key=settings.mollie_api_key.get_secret_value() if settings.mollie_api_key else '')
+
+    async def nothing_to_open() -> None:
+        pass
+
+    run_in_lifespan(nothing_to_open, lambda: close_providers(providers))
+    sweeper = UnpaidOrderSweeper()  # Settings > Checkout: unpaid orders cancelled after N days
+    run_in_lifespan(sweeper.start, sweeper.stop)
+    add_payment_routes(payment_providers=providers, base_url=settings.effective_base_url)
     storefront.add_pages()
     admin.add_pages()
     add_pwa_routes()  # /manifest.webmanifest, /sw.js and the icons: the admin installs as an app

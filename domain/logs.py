@@ -18,6 +18,11 @@ KINDS = {
     'settings.admins': 'Administrators', 'settings.shop': 'Shop settings', 'settings.checkout': 'Checkout settings',
     'settings.api_keys': 'API keys', 'settings.api_push': 'API PUSH', 'settings.notifications': 'Notifications',
     'product.stock': 'Stock changed', 'order.exported': 'Orders exported',
+    'invoice.issued': 'Invoice issued', 'invoice.credited': 'Credit note issued',
+    'settings.invoices': 'Invoice settings',
+    'order.paid': 'Order paid', 'payment.started': 'Payment started', 'payment.not_paid': 'Payment not completed',
+    'payment.received': 'Part payment', 'payment.flagged': 'Payment to check',
+    'order.auto_cancelled': 'Unpaid order cancelled',
 }
 
 

@@ -379,3 +379,123 @@ class WebhookDelivery(Model):
     class Meta:
         table = 'webhook_delivery'
         indexes = (('endpoint_id', 'created_at'),)
+
+
+class PaymentStatus(StrEnum):
+    """A payment attempt's status, in the providers' words (Mollie's v2 statuses)."""
+
+    OPEN = 'open'
+    PAID = 'paid'
+    FAILED = 'failed'
+    CANCELED = 'canceled'
+    EXPIRED = 'expired'
+
+
+class Payment(Model):
+    """One attempt of a customer to pay an order through a provider; the provider's notification settles it."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='payments', on_delete=fields.CASCADE, db_index=False)
+    order = fields.ForeignKeyField('models.Order', related_name='payments', null=True, on_delete=fields.SET_NULL,
+                                   db_index=True)
+    order_code = fields.CharField(max_length=32)  # survives the order's deletion: a late payment needs a refund
+    provider = fields.CharField(max_length=16)  # demo, mollie
+    provider_payment_id = fields.CharField(max_length=64)  # tr_… at Mollie
+    method = fields.CharField(max_length=32, default='')  # as the provider reports it: ideal, creditcard, …
+    amount = _money()
+    currency = fields.CharField(max_length=3)
+    status = fields.CharEnumField(PaymentStatus, max_length=16, default=PaymentStatus.OPEN)
+    checkout_url = fields.CharField(max_length=1000, default='')
+    flagged = fields.CharField(max_length=300, default='')  # why it needs the merchant's eye (amount mismatch, …)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    paid_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'payment'
+        unique_together = (('provider', 'provider_payment_id'),)
+
+
+class PaymentSettings(Model):
+    """Settings > Checkout, payment methods: which ones the checkout offers; a shop without a row gets the defaults."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.OneToOneField('models.Shop', related_name='payment_settings', on_delete=fields.CASCADE)
+    pay_on_pickup = fields.BooleanField(default=True)
+    bank_transfer = fields.BooleanField(default=False)
+    iban = fields.CharField(max_length=34, default='')
+    online = fields.BooleanField(default=False)
+    provider = fields.CharField(max_length=16, default='demo')
+    auto_cancel_days = fields.IntField(null=True)  # unpaid "Waiting for payment" orders older than this: cancelled
+
+    class Meta:
+        table = 'payment_settings'
+
+
+class InvoiceSettings(Model):
+    """Settings > Invoices (owners): what an invoice says about the seller, its numbering, and when it is issued."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.OneToOneField('models.Shop', related_name='invoice_settings', on_delete=fields.CASCADE)
+    legal_name = fields.CharField(max_length=200, default='')  # '' = the shop's name
+    vat_number = fields.CharField(max_length=32, default='')
+    trade_register = fields.CharField(max_length=64, default='')
+    iban = fields.CharField(max_length=42, default='')
+    number_format = fields.CharField(max_length=60, default='{year}-{seq:06d}')
+    credit_note_format = fields.CharField(max_length=60, default='CN-{year}-{seq:06d}')
+    reset_yearly = fields.BooleanField(default=True)  # the counter starts at 1 again each year
+    footer = fields.TextField(default='')
+    issue_when = fields.CharField(max_length=16, default='manual')  # manual, paid, shipped
+    paper_size = fields.CharField(max_length=8, default='A4')  # A4 or Letter: packing slips and invoices
+
+    class Meta:
+        table = 'invoice_settings'
+
+
+class InvoiceCounter(Model):
+    """The last number taken in a series (invoices or credit notes) and period: taken under this row's lock,
+    in the transaction that stores the invoice, so a number is used exactly once and none is skipped."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='invoice_counters', on_delete=fields.CASCADE,
+                                  db_index=False)
+    kind = fields.CharField(max_length=16)  # invoice, credit_note
+    period = fields.CharField(max_length=8)  # the year, or '' when the counter never resets
+    last_sequence = fields.IntField(default=0)
+
+    class Meta:
+        table = 'invoice_counter'
+        unique_together = (('shop', 'kind', 'period'),)
+
+
+class Invoice(Model):
+    """An issued invoice or credit note, as it was issued: never updated (but for its PDF, made once after)."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='invoices', on_delete=fields.CASCADE, db_index=True)
+    order = fields.ForeignKeyField('models.Order', related_name='invoices', null=True, on_delete=fields.SET_NULL,
+                                   db_index=True)
+    order_code = fields.CharField(max_length=32)
+    kind = fields.CharField(max_length=16, default='invoice')  # invoice, credit_note
+    number = fields.CharField(max_length=80)
+    period = fields.CharField(max_length=8)
+    sequence = fields.IntField()
+    credited_number = fields.CharField(max_length=80, default='')  # a credit note: the invoice it cancels
+    issue_date = fields.DateField()
+    supply_date = fields.DateField()
+    currency = fields.CharField(max_length=3)
+    seller = fields.JSONField(default=dict)  # name, address, VAT number, trade register, IBAN, footer
+    buyer = fields.JSONField(default=dict)  # name, e-mail, address lines, VAT number
+    lines = fields.JSONField(default=list)  # sku, name, quantity, unit price excl. VAT, VAT rate, net, VAT, gross
+    vat_breakdown = fields.JSONField(default=list)  # per rate: net, VAT, gross
+    net_total = _money()
+    vat_total = _money()
+    total = _money()
+    issued_at = fields.DatetimeField()
+    issued_by = fields.CharField(max_length=254)
+    pdf = fields.BinaryField(null=True)
+
+    class Meta:
+        table = 'invoice'
+        unique_together = (('shop', 'kind', 'number'),)
+        indexes = (('shop', 'kind', 'period', 'sequence'),)

@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from domain.errors import OrderlyError
 from domain.events import OrderStatusChanged, OutboxQueued, hub
+from domain.invoices import automatic_invoice_messages
 from domain.logs import write_log
 from domain.models import LogEntry, Order, OrderLine
 from domain.outbox import enqueue, new_message
@@ -145,6 +146,8 @@ async def _save(connection: BaseDBAsyncClient, order: Order, status: OrderStatus
                                     template='status_update', recipient=order.email, now=now,
                                     payload={'order_code': order.code, 'status': status.value,
                                              'reference': reference}))
+    if status is not previous:
+        messages += await automatic_invoice_messages(connection, order, status, now)
     await enqueue(connection, messages)
     return len(messages)
 

@@ -7,6 +7,7 @@ from tortoise.transactions import in_transaction
 
 from domain.errors import OrderlyError
 from domain.events import OrderDeleted, OutboxQueued, hub
+from domain.invoices import refuse_deleting_invoiced
 from domain.logs import write_log
 from domain.models import Order, OrderLine, Product
 from domain.outbox import enqueue
@@ -35,6 +36,7 @@ async def delete_order(*, shop_id: int, order_id: int, typed_code: str, actor: s
             raise OrderlyError('This order no longer exists.')
         if not order.is_test and typed_code.strip().upper() != order.code:
             raise DeletionNotConfirmed(f'Type {order.code} to confirm the deletion of this order.')
+        await refuse_deleting_invoiced(connection, order)
         if order.is_test:
             for line in order.lines:
                 if line.product_id:

@@ -108,6 +108,7 @@ async def queue_shop_notice(connection: BaseDBAsyncClient, *, shop_id: int, noti
 # What a message is, in the merchant's words, by channel and template
 WHAT = {('mail', 'customer_confirmation'): 'Confirmation mail', ('mail', 'merchant_new_order'): 'New-order mail',
         ('mail', 'status_update'): 'Status update mail', ('mail', NOTICE_TEMPLATE): 'Notice mail',
+        ('mail', 'invoice'): 'Invoice mail', ('invoice', 'issue_invoice'): 'Automatic invoice',
         ('push', 'new_order'): 'New-order push', ('push', 'test'): 'Test push'}
 CHANNELS = {'mail': 'Mail', 'push': 'Push notification', 'webhook': 'API PUSH', 'invoice': 'Invoice'}
 

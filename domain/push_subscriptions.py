@@ -26,7 +26,7 @@ from domain.models import AdminUser, PushPreferences, PushSubscription, VapidKey
 from domain.outbox import enqueue, new_message
 
 # The events an admin can choose to be notified of (outbox event names), in the merchant's words
-PUSH_EVENTS = {'order.created': 'New orders'}
+PUSH_EVENTS = {'order.created': 'New orders', 'order.paid': 'Payments received'}
 DEFAULT_EVENTS = frozenset({'order.created'})  # for an admin who never chose
 TEST_EVENT = 'push.test'  # "Send test notification": one device, whatever the admin chose
 

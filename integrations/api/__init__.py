@@ -6,7 +6,7 @@ import re
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from integrations.api import orders, products
+from integrations.api import orders, payments, products
 from integrations.api.errors import install_error_handlers
 
 API_PREFIX = '/api/v1'
@@ -23,6 +23,7 @@ def create_api() -> FastAPI:
                   openapi_url='/openapi.json', generate_unique_id_function=lambda route: route.name)
     install_error_handlers(api)
     api.include_router(orders.router)
+    api.include_router(payments.router)
     api.include_router(products.router)
     return api
 

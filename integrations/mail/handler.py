@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.models import Order, OutboxMessage, Shop
 from domain.outbox_delivery import Outcome, PermanentFailure
+from integrations.mail.attachments import invoice_attachment
 from integrations.mail.render import ORDERLESS, MailRenderer, UnknownTemplate
 
 
@@ -47,7 +48,8 @@ class MailHandler:
                 outcomes.append(PermanentFailure('the order was deleted before this mail went out'))
                 continue
             try:
-                mail = self.renderer.render(message, shops[message.shop_id], order, now=now)
+                attachment = await invoice_attachment(message) if message.template == 'invoice' else None
+                mail = self.renderer.render(message, shops[message.shop_id], order, now=now, attachment=attachment)
             except (UnknownTemplate, ValueError) as error:  # ValueError: an address email.headerregistry refuses
                 outcomes.append(PermanentFailure(f'cannot build this mail: {error}'))
                 continue

@@ -26,7 +26,7 @@ from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus, is_payable
 from integrations.mail.wording import WORDING
 
-TEMPLATES = ('customer_confirmation', 'merchant_new_order', 'status_update', NOTICE_TEMPLATE)
+TEMPLATES = ('customer_confirmation', 'merchant_new_order', 'status_update', 'invoice', NOTICE_TEMPLATE)
 ORDERLESS = frozenset({NOTICE_TEMPLATE})  # templates about the shop, not about one order
 # Per kind of shop notice: the admin page where the owner acts on it, and its button's wording
 NOTICE_ACTIONS = {'api_push_disabled': ('/admin/settings/api-push', 'api_push_open'),
@@ -87,8 +87,9 @@ class MailRenderer:
         return self.mail_from or shop.email or 'orderly@localhost'
 
     def render(self, message: OutboxMessage, shop: Shop, order: Order | None, *,
-               now: datetime | None = None) -> EmailMessage:
-        """The mail of `message`; `order` may be None only for a template in ORDERLESS."""
+               now: datetime | None = None, attachment: tuple[str, bytes] | None = None) -> EmailMessage:
+        """The mail of `message`; `order` may be None only for a template in ORDERLESS; `attachment` (file name,
+        PDF bytes) goes along, e.g. the invoice."""
         if message.template not in TEMPLATES:
             raise UnknownTemplate(f'no mail template "{message.template}"')
         if message.template in ORDERLESS:
@@ -121,6 +122,8 @@ class MailRenderer:
         mail.make_alternative(boundary=f'=_{secrets.token_hex(16)}')
         mail.add_alternative(_environment.get_template(f'{message.template}.html').render(context), subtype='html',
                              cte='base64')  # much faster than quoted-printable for its long lines
+        if attachment is not None:
+            mail.add_attachment(attachment[1], maintype='application', subtype='pdf', filename=attachment[0])
         return mail
 
     def notice_context(self, message: OutboxMessage, shop: Shop) -> dict[str, Any]:
@@ -164,6 +167,9 @@ class MailRenderer:
             context['admin_url'] = f'{self.base_url}/admin/orders/{order.code}'
             subject = 'merchant_test_subject' if order.is_test else 'merchant_subject'
             context['subject'] = t(subject, code=order.code, name=order.customer_name, total=money(order.total))
+        elif message.template == 'invoice':
+            number = str(message.payload.get('number', ''))
+            context |= {'invoice_number': number, 'subject': t('invoice_subject', number=number, code=order.code)}
         else:  # the status and reference as they were when the merchant sent the mail
             status = OrderStatus(message.payload.get('status', order.status.value)).label
             reference = message.payload.get('reference', '')

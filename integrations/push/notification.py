@@ -31,6 +31,8 @@ def notification_for(message: OutboxMessage) -> Notification:
     """The notification for an outbox row of the 'push' channel; `UnknownNotification` for rows it cannot write."""
     if message.template == 'new_order':
         return _new_order(message.payload)
+    if message.template == 'order_paid':
+        return _order_paid(message.payload)
     if message.event == TEST_EVENT:
         return Notification(payload={
             'title': 'Orderly test notification', 'body': f'Notifications reach {message.recipient}.',
@@ -56,3 +58,18 @@ def _new_order(summary: dict[str, Any]) -> Notification:
     }, ttl=NEW_ORDER_TTL, urgency='high',
         # the push service keeps only the newest undelivered message of a topic: a retry never stacks up
         headers={'Topic': re.sub(r'[^A-Za-z0-9_-]', '', f'order-{code}')[:32]})
+
+
+def _order_paid(summary: dict[str, Any]) -> Notification:
+    code = str(summary.get('order_code', ''))
+    if not code:
+        raise UnknownNotification('the order has no code')
+    try:
+        total = format_money(Decimal(str(summary.get('total'))), str(summary.get('currency', '')))
+    except InvalidOperation:
+        total = ''
+    body = ' · '.join(part for part in (str(summary.get('customer_name', '')), total) if part)
+    return Notification(payload={
+        'title': f'Order {code} paid', 'body': body, 'icon': ICON, 'badge': BADGE, 'tag': f'order-{code}-paid',
+        'data': {'url': f'/admin/orders/{code}', 'order_code': code},
+    }, ttl=NEW_ORDER_TTL, urgency='normal')

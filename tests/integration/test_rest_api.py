@@ -404,8 +404,8 @@ async def test_unknown_routes_methods_and_bodies_answer_json(client, shop, reade
 
 async def test_openapi_describes_only_the_api_with_bearer_auth(client, db):
     schema = (await client.get('/openapi.json')).json()
-    assert set(schema['paths']) == {'/orders', '/orders/{code}', '/orders/{code}/status', '/products',
-                                    '/products/{sku}'}
+    assert set(schema['paths']) == {'/orders', '/orders/{code}', '/orders/{code}/status', '/orders/{code}/mark-paid',
+                                    '/products', '/products/{sku}'}
     assert schema['servers'] == [{'url': '/api/v1'}]
     assert schema['components']['securitySchemes']['ApiKey'] == {
         'type': 'http', 'description': 'An API key from Settings > API keys: `Authorization: Bearer ok_live_…`.',

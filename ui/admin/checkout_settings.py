@@ -1,6 +1,6 @@
 """`/admin/settings/checkout` (owners): the delivery methods the storefront offers, and what shipping costs.
 
-Payment methods get their section here with the payments issue (providers, bank transfer, pay on pickup).
+Payment methods have their own section (ui/admin/payment_methods.py): pay on pickup, bank transfer, online.
 """
 
 from decimal import Decimal
@@ -9,8 +9,10 @@ from nicegui import ui
 
 from domain.models import Shop
 from domain.money import format_money
+from domain.payment_settings import payment_options
 from domain.shop_settings import CheckoutChanges, InvalidSettings, update_checkout
 from ui.admin.frame import admin_frame
+from ui.admin.payment_methods import PaymentMethodsView
 from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error, show_errors
 
@@ -80,3 +82,4 @@ async def checkout_settings_screen() -> None:
     with admin_frame(shop, admin, 'Checkout settings'):
         ui.label('Checkout').classes('text-2xl font-semibold')
         CheckoutSettingsView(shop)
+        PaymentMethodsView(shop, await payment_options(shop.id))

@@ -13,6 +13,7 @@ from ui.admin.session import TOKEN_KEY
 NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long'), ('Logs', '/admin/logs', 'history')])]
 OWNER_NAVIGATION = [('Settings', [('Shop', '/admin/settings/shop', 'store'),
                                    ('Checkout', '/admin/settings/checkout', 'shopping_cart'),
+                                   ('Invoices', '/admin/settings/invoices', 'receipt_long'),
                                    ('Administrators', '/admin/settings/administrators', 'group'),
                                    ('Deliveries', '/admin/settings/deliveries', 'outbox'),
                                    ('Mailbox', '/admin/settings/mailbox', 'mail'),

@@ -11,6 +11,7 @@ from domain.models import Shop
 from domain.order_changes import BULK_LIMIT, ConfirmationNeeded, change_statuses
 from domain.order_queries import matching_orders
 from domain.statuses import OrderStatus
+from ui.admin.documents import packing_slips_url
 from ui.admin.session import guarded
 from ui.components.confirm import ask_to_confirm
 
@@ -36,6 +37,9 @@ class BulkBar:
             self.notify_customers = ui.checkbox('E-mail each customer').mark('bulk-notify')
             ui.button('Apply', on_click=guarded(shop.id, self.apply)).props('unelevated no-caps') \
                 .mark('bulk-apply')
+            ui.button('Packing slips', icon='local_shipping', on_click=lambda: ui.navigate.to(
+                packing_slips_url([row['code'] for row in self.table.selected]), new_tab=True)) \
+                .props('outline no-caps').mark('bulk-packing-slips')
             ui.button(icon='close', on_click=guarded(shop.id, self.clear)) \
                 .props('flat round dense aria-label="Clear selection"')
         table.on_select(self.show)

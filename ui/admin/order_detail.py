@@ -18,7 +18,10 @@ from domain.order_notes import add_note
 from domain.references import reference_link
 from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus
+from ui.admin.documents import packing_slip_url
 from ui.admin.frame import admin_frame
+from ui.admin.order_invoices import InvoicesCard
+from ui.admin.order_payments import PaymentsCard
 from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 from ui.components.status_badge import StatusBadge
@@ -80,6 +83,10 @@ class OrderDetail:
             if order.is_test:
                 ui.badge('Test order', color='grey-6')
             ui.label(f'placed {self.local(order.created_at)}').classes('text-stone-500')
+            ui.space()
+            ui.button('Download packing slip', icon='local_shipping',
+                      on_click=lambda: ui.navigate.to(packing_slip_url(order.code), new_tab=True)) \
+                .props('outline no-caps').mark('packing-slip')
         with ui.element('div').classes('w-full grid grid-cols-1 lg:grid-cols-3 gap-4'):
             with ui.column().classes('lg:col-span-2 gap-4'):
                 self.lines_card()
@@ -87,6 +94,8 @@ class OrderDetail:
                 self.delete_card()
             with ui.column().classes('gap-4 max-lg:order-first'):  # on a phone, status first
                 self.status_card()
+                InvoicesCard(shop, admin, order)
+                PaymentsCard(shop, admin, order)
                 self.history_card()
 
     def unsubscribe(self) -> None:

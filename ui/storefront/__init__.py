@@ -1,8 +1,9 @@
 """What customers see: catalogue, cart, checkout and the order page."""
 
-from nicegui import ui
+from nicegui import app, ui
 
 from ui.storefront import cart, catalogue, checkout, order_page
+from ui.storefront.invoices import CUSTOMER_INVOICE_ROUTE, download_customer_invoice
 
 
 def add_pages() -> None:
@@ -10,3 +11,4 @@ def add_pages() -> None:
     ui.page('/cart')(cart.cart_page)
     ui.page('/checkout')(checkout.checkout_page)
     ui.page('/order/{token}')(order_page.order_page)
+    app.get(CUSTOMER_INVOICE_ROUTE, include_in_schema=False)(download_customer_invoice)

@@ -11,10 +11,12 @@ from domain.delivery import NOTHING_OFFERED, DeliveryOffer
 from domain.errors import InvalidCheckout
 from domain.models import Product, Shop
 from domain.money import PricedLine, format_money
+from domain.payment_settings import PaymentOptions, payment_options
 from domain.schemas import DeliveryMethod, parse_checkout
 from ui.components.totals import totals_block
 from ui.storefront import cart_state
 from ui.storefront.frame import storefront_frame
+from ui.storefront.payment_choice import PaymentChoice
 
 COUNTRIES = {'BE': 'Belgium', 'NL': 'Netherlands', 'LU': 'Luxembourg', 'FR': 'France', 'DE': 'Germany'}
 
@@ -38,14 +40,15 @@ async def checkout_page() -> None:
         if not DeliveryOffer.of(shop).methods:
             ui.label(NOTHING_OFFERED).classes('text-lg')
             return
-        CheckoutForm(shop, products)
+        CheckoutForm(shop, products, await payment_options(shop.id))
 
 
 class CheckoutForm:
     """The form's inputs by field name, so the domain's messages land next to the right field."""
 
-    def __init__(self, shop: Shop, products: dict[int, Product]) -> None:
+    def __init__(self, shop: Shop, products: dict[int, Product], payment: PaymentOptions | None = None) -> None:
         self.shop = shop
+        self.payment_options = payment or PaymentOptions()
         self.products = products
         self.offer = DeliveryOffer.of(shop)
         self.line_errors: dict[int, str] = {}
@@ -78,6 +81,7 @@ class CheckoutForm:
                 self.inputs['country'] = ui.select(COUNTRIES, value='BE', label='Country').props('outlined')
             self.pickup_hint = ui.label().classes('text-stone-600')
             self.inputs['note'] = ui.textarea('Note for the shop (optional)').props('outlined autogrow')
+        self.payment = PaymentChoice(self.payment_options)
         for name, field_input in self.inputs.items():
             field_input.classes('w-full').mark(name).on_value_change(lambda e: setattr(e.sender, 'error', None))
         self.show_offer()
@@ -103,6 +107,7 @@ class CheckoutForm:
     def delivery_changed(self) -> None:
         self.address_block.set_visibility(self.delivery_method is DeliveryMethod.SHIPPING)
         self.pickup_hint.set_visibility(self.delivery_method is DeliveryMethod.PICKUP)
+        self.payment.show_for(self.delivery_method)
         self.summary.refresh()
 
     def lines(self) -> list[PricedLine]:
@@ -138,7 +143,9 @@ class CheckoutForm:
         self.submit_button.props('loading')
         self.submit_button.disable()
         try:
-            placed = await place_order(shop=self.shop, form=parse_checkout(self.form_data()))
+            form = parse_checkout(self.form_data())
+            placed = await place_order(shop=self.shop, form=form,
+                                       initial_status=self.payment.initial_status(form.delivery_method))
         except InvalidCheckout as error:
             if 'delivery_method' in error.field_errors:  # the shop changed its delivery methods meanwhile
                 self.shop = await Shop.get(id=self.shop.id)
@@ -152,7 +159,7 @@ class CheckoutForm:
             self.submit_button.props(remove='loading')
             self.submit_button.enable()
         cart_state.clear()
-        ui.navigate.to(f'/order/{placed.token}')
+        ui.navigate.to(self.payment.next_path(placed.token))
 
     def show_errors(self, field_errors: dict[str, str]) -> None:
         product_ids = list(cart_state.cart())

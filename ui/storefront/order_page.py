@@ -9,6 +9,8 @@ from domain.schemas import DeliveryMethod
 from ui.components.status_badge import StatusBadge
 from ui.components.totals import totals_block
 from ui.storefront.frame import storefront_frame
+from ui.storefront.invoices import invoices_card
+from ui.storefront.payment_panel import payment_panel
 
 
 async def order_page(token: str) -> None:
@@ -21,6 +23,8 @@ async def order_page(token: str) -> None:
             ui.label('Please use the link from your confirmation e-mail.').classes('text-stone-600')
             return
         order_details(shop, order)
+        await payment_panel(shop, order)
+        await invoices_card(order)
 
 
 def order_details(shop: Shop, order: Order) -> None:
