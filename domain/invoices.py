@@ -27,6 +27,8 @@ from domain.outbox import enqueue, new_message
 from domain.schemas import DeliveryMethod
 from domain.sql import fetch
 from domain.statuses import OrderStatus
+from domain.webhook_payload import INVOICE_CREATED, order_data
+from domain.webhooks import event_messages, subscribers
 
 
 class InvoiceKind(StrEnum):
@@ -201,12 +203,28 @@ async def issue_invoice(*, shop_id: int, order_id: int, actor: str, now: datetim
             vat_total=vat_total, total=order.total, issued_at=now, issued_by=actor)
         await write_log(connection, shop_id=shop_id, order=order, kind='invoice.issued', actor=actor, now=now,
                         message=f'Invoice {invoice.number} issued', data={'number': invoice.number})
-        # the customer gets it by mail, with the PDF: in this transaction, so it is sent exactly when it exists
-        await enqueue(connection, [new_message(
-            shop_id=shop_id, order=order, channel='mail', event='invoice.created', template='invoice',
-            recipient=order.email, now=now, payload={'invoice_id': invoice.id, 'number': invoice.number})])
-    await hub.publish(OutboxQueued(shop_id=shop_id, count=1))
+        # the customer gets it by mail, with the PDF, and API PUSH endpoints hear of it: in this transaction,
+        # so both go out exactly when the invoice exists
+        messages = [new_message(
+            shop_id=shop_id, order=order, channel='mail', event=INVOICE_CREATED, template='invoice',
+            recipient=order.email, now=now, payload={'invoice_id': invoice.id, 'number': invoice.number})]
+        messages += await invoice_webhooks(connection, invoice, order, now)
+        await enqueue(connection, messages)
+    await hub.publish(OutboxQueued(shop_id=shop_id, count=len(messages)))
     return invoice
+
+
+async def invoice_webhooks(connection: BaseDBAsyncClient, invoice: Invoice, order: Order,
+                           now: datetime) -> list[dict[str, Any]]:
+    """`invoice.created` for every endpoint that wants it: the invoice's record and the order as it is now."""
+    endpoints = await subscribers(connection, invoice.shop_id, INVOICE_CREATED)
+    return event_messages(endpoints, shop_id=invoice.shop_id, event=INVOICE_CREATED, order=order, now=now,
+                          data=lambda: {'invoice': {
+                              'number': invoice.number, 'kind': invoice.kind.value,
+                              'issue_date': invoice.issue_date.isoformat(), 'currency': invoice.currency,
+                              'net_total': f'{invoice.net_total:.2f}', 'vat_total': f'{invoice.vat_total:.2f}',
+                              'total': f'{invoice.total:.2f}', 'vat_breakdown': invoice.vat_breakdown},
+                              'order': order_data(order, list(order.lines))})
 
 
 async def issue_credit_note(*, shop_id: int, invoice_id: int, actor: str, now: datetime | None = None) -> Invoice:

@@ -17,14 +17,16 @@ ORDER_CREATED = 'order.created'
 ORDER_STATUS_CHANGED = 'order.status_changed'
 ORDER_DELETED = 'order.deleted'
 ORDER_PAID = 'order.paid'
+INVOICE_CREATED = 'invoice.created'
 TEST_EVENT = 'webhook.test'  # "send test event": an example order, never a real one
 
-# The events an endpoint can subscribe to, in the merchant's words. invoice.created joins this list with invoices.
+# The events an endpoint can subscribe to, in the merchant's words.
 EVENTS = {
     ORDER_CREATED: 'An order is placed',
     ORDER_STATUS_CHANGED: "An order's status or reference changes",
     ORDER_DELETED: 'An order is deleted',
     ORDER_PAID: 'An order is paid (online payment received)',
+    INVOICE_CREATED: 'An invoice is issued',
 }
 
 

@@ -12,6 +12,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from domain.checkout import place_order
+from domain.invoices import issue_invoice
 from domain.models import LogEntry, OutboxMessage, OutboxState, WebhookDelivery, WebhookEndpoint
 from domain.order_changes import StatusUpdate, change_status, change_statuses
 from domain.order_deletion import delete_order
@@ -327,3 +328,15 @@ async def test_disabling_and_deleting_an_endpoint(shop, receiver, dispatcher):
     await delete_endpoint(shop_id=shop.id, endpoint_id=endpoint.id, actor='owner@x')
     assert await OutboxMessage.filter(channel='webhook', state=OutboxState.PENDING).count() == 0
     assert await WebhookEndpoint.all().count() == 0
+
+
+async def test_an_issued_invoice_is_announced_with_its_number_and_totals(shop, receiver, dispatcher):
+    _, secret = await an_endpoint(shop, receiver.url(), events=['invoice.created'])
+    placed = await an_order(shop, quantity=2)
+    invoice = await issue_invoice(shop_id=shop.id, order_id=placed.id, actor='owner@x')
+    assert await dispatcher.deliver_due() == 1
+    [body] = [verified(request, secret) for request in receiver.delivered()]
+    assert body['type'] == 'invoice.created'
+    assert body['data']['invoice']['number'] == invoice.number
+    assert (body['data']['invoice']['total'], body['data']['order']['code']) == ('20.85', placed.code)
+    assert body['data']['order']['lines'][0]['sku'] == 'FLT-100'
