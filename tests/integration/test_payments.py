@@ -15,6 +15,7 @@ from domain.payments import (
     NotificationResult,
     OrderNotPayable,
     PaymentProviderError,
+    PaymentRequest,
     TooManyAttempts,
     mark_as_paid,
     open_amount,
@@ -254,3 +255,27 @@ async def test_many_attempts_in_a_short_time_are_refused_and_flagged_once(shop, 
             await pay(order, mollie, receiver)
     assert len(standin.standin.payments) == MAX_ATTEMPTS
     assert await LogEntry.filter(order_id=order.id, kind='payment.flagged').count() == 1
+
+
+async def test_a_notification_for_a_payment_of_shop_a_cannot_mark_an_order_of_shop_b_paid(shop, standin, mollie,
+                                                                                         receiver):
+    other = await Shop.create(name='Other shop', code_prefix='OTHR', email='other@shop.example')
+    await Product.create(shop=other, sku='COF-ESP-1K', name='Espresso beans, 1 kg', price=Decimal('24.95'),
+                         vat_rate=Decimal(6), stock=10)
+    theirs = await an_order(other)
+    ours = await an_order(shop)
+    # a payment made at the provider for shop B's order, not started by Orderly: its notification is ignored
+    forged = await mollie.create_payment(PaymentRequest(
+        amount=theirs.total, currency='EUR', description=f'Order {theirs.code}', redirect_url='https://x.example/',
+        webhook_url=receiver.url('/payments/webhook/mollie'), metadata={'order_code': theirs.code}))
+    httpx.post(f'{standin.url}/_standin/payments/{forged.provider_payment_id}', json={'status': 'paid'})
+    result = await record_payment_notification(provider=mollie, provider_payment_id=forged.provider_payment_id)
+    assert result is NotificationResult.UNKNOWN
+    # shop A's own payment, paid: only shop A's order moves
+    payment = await pay(ours, mollie, receiver)
+    steer(standin, payment, 'paid')
+    await record_payment_notification(provider=mollie, provider_payment_id=payment.provider_payment_id)
+    assert (await Order.get(id=ours.id)).status is OrderStatus.PAYMENT_RECEIVED
+    assert (await Order.get(id=theirs.id)).status is OrderStatus.AWAITING_PAYMENT
+    assert await Payment.filter(shop_id=other.id).count() == 0
+    assert await LogEntry.filter(shop_id=other.id, kind__in=['order.paid', 'payment.received']).count() == 0
