@@ -7,6 +7,7 @@ thinks of a letter. The standard Helvetica of PDF readers prints Latin-1 only: o
 
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -247,3 +248,40 @@ def qr_code(page: Page, data: str, *, x: float, top: float, size: float) -> None
     squares = ' '.join(f'{x + column * unit:.2f} {bottom + (modules - 1 - line) * unit:.2f} {unit:.2f} {unit:.2f} re'
                        for line, cells in enumerate(matrix) for column, dark in enumerate(cells) if dark)
     LayoutElement._append_to_content_stream(page, f'\nq 0 0 0 rg {squares} f Q\n')
+
+
+FOOTER_HEIGHT = 50
+
+
+def draw_table_pages(document: Document, size: PageSize, heading: Row, rows: list[Row], columns: tuple[Column, ...],
+                     *, first_top: int, next_top: int, closing: float,
+                     frame: Callable[[Page, int, int, float], None]) -> None:
+    """A table over as many pages as it needs, its heading repeated; `frame(page, number, count, top)` draws the
+    rest of each page (`top`: just below the page's last row), `closing` is the height the last page keeps free."""
+    pages = paginate(rows, heading, size, first_top=first_top, next_top=next_top, closing=closing)
+    for number, page_rows in enumerate(pages, start=1):
+        page = new_page(document, size)
+        top = first_top if number == 1 else next_top
+        if page_rows:
+            top = draw_row(page, heading, columns, x=MARGIN, top=top, shade=True)
+        for table_row in page_rows:
+            top = draw_row(page, table_row, columns, x=MARGIN, top=top)
+        frame(page, number, len(pages), top)
+
+
+def paginate(rows: list[Row], heading: Row, size: PageSize, *, first_top: int, next_top: int,
+             closing: float) -> list[list[Row]]:
+    """Rows per page; what closes the document (totals, note) gets a page of its own if it fits under no row."""
+    bottom = size.height - FOOTER_HEIGHT - 10
+    pages: list[list[Row]] = [[]]
+    used = first_top + heading.height
+    for table_row in rows:
+        if used + table_row.height > bottom and pages[-1]:
+            pages.append([])
+            used = next_top + heading.height
+        pages[-1].append(table_row)
+        used += table_row.height
+    if used + closing > bottom and pages[-1]:
+        pages.append([])
+    return pages
+

@@ -18,16 +18,16 @@ from domain.invoices import invoice_settings, store_pdf
 from domain.models import Invoice
 from integrations.pdf.canvas import (
     A4,
+    FOOTER_HEIGHT,
     GREY,
     MARGIN,
     PAGE_SIZES,
     Column,
     PageSize,
-    Row,
     draw_row,
+    draw_table_pages,
     draw_text,
     label,
-    new_page,
     row,
     rule,
     to_bytes,
@@ -35,7 +35,6 @@ from integrations.pdf.canvas import (
 
 WINDOW_LEFT, WINDOW_TOP, WINDOW_WIDTH = 57, 128, 255  # DIN 5008: 20 mm from the left, 45 mm from the top
 FIRST_TABLE_TOP, NEXT_TABLE_TOP = 290, 140
-FOOTER_HEIGHT = 50
 
 
 @dataclass(frozen=True)
@@ -80,21 +79,17 @@ def invoice_pdf(invoice: InvoiceDocument) -> bytes:
                   size=9, bold=True)
     rows = [row((_description(line), str(line['quantity']), _amount(line['unit_price_net']), f"{line['vat_rate']} %",
                  _amount(line['net'])), columns, size=9) for line in invoice.lines]
-    pages = _paginate(rows, heading, size, closing=_closing_height(invoice))
     document = Document()
-    for number, page_rows in enumerate(pages, start=1):
-        page = new_page(document, size)
-        _header(page, invoice, size, number, len(pages))
+
+    def frame(page: Page, number: int, count: int, top: float) -> None:
+        _header(page, invoice, size, number, count)
         if number == 1:
             _first_page_blocks(page, invoice)
-        top = FIRST_TABLE_TOP if number == 1 else NEXT_TABLE_TOP
-        if page_rows:
-            top = draw_row(page, heading, columns, x=MARGIN, top=top, shade=True)
-        for table_row in page_rows:
-            top = draw_row(page, table_row, columns, x=MARGIN, top=top)
-        if number == len(pages):
+        if number == count:
             _totals(page, invoice, top + 14, size)
-        _footer(page, invoice, size, number, len(pages))
+        _footer(page, invoice, size, number, count)
+    draw_table_pages(document, size, heading, rows, columns, first_top=FIRST_TABLE_TOP, next_top=NEXT_TABLE_TOP,
+                     closing=_closing_height(invoice), frame=frame)
     return to_bytes(document)
 
 
@@ -108,21 +103,6 @@ def _amount(value: str) -> str:
 
 def _title(invoice: InvoiceDocument) -> str:
     return 'CREDIT NOTE' if invoice.kind == 'credit_note' else 'INVOICE'
-
-
-def _paginate(rows: list[Row], heading: Row, size: PageSize, *, closing: float) -> list[list[Row]]:
-    bottom = size.height - FOOTER_HEIGHT - 10
-    pages: list[list[Row]] = [[]]
-    used = FIRST_TABLE_TOP + heading.height
-    for table_row in rows:
-        if used + table_row.height > bottom and pages[-1]:
-            pages.append([])
-            used = NEXT_TABLE_TOP + heading.height
-        pages[-1].append(table_row)
-        used += table_row.height
-    if used + closing > bottom and pages[-1]:  # the totals do not fit under the last lines: they get a page
-        pages.append([])
-    return pages
 
 
 def _closing_height(invoice: InvoiceDocument) -> float:

@@ -14,16 +14,15 @@ from domain.models import Order, Shop
 from domain.schemas import DeliveryMethod
 from integrations.pdf.canvas import (
     A4,
+    FOOTER_HEIGHT,
     GREY,
     MARGIN,
     PAGE_SIZES,
     Column,
     PageSize,
-    Row,
-    draw_row,
+    draw_table_pages,
     draw_text,
     label,
-    new_page,
     qr_code,
     row,
     to_bytes,
@@ -32,7 +31,6 @@ from integrations.pdf.canvas import (
 QR_SIZE = 64
 WINDOW_LEFT, WINDOW_TOP, WINDOW_WIDTH, WINDOW_HEIGHT = 57, 128, 255, 128  # 20 mm, 45 mm; 90 x 45 mm
 FIRST_TABLE_TOP, NEXT_TABLE_TOP = 280, 130
-FOOTER_HEIGHT = 50
 
 
 @dataclass(frozen=True)
@@ -97,36 +95,17 @@ def _add_slip(document: Document, slip: PackingSlip) -> None:
     width = size.width - 2 * MARGIN
     columns = (Column(110), Column(width - 110 - 60), Column(60, align='right', bold=True))
     heading = row(('SKU', 'Product', 'Quantity'), columns, bold=True)
-    pages = _paginate([row((line.sku, line.name, str(line.quantity)), columns) for line in slip.lines],
-                      heading, size, closing=_closing_height(slip, width))
-    for number, rows in enumerate(pages, start=1):
-        page = new_page(document, size)
-        _header(page, slip, size, number, len(pages))
+    rows = [row((line.sku, line.name, str(line.quantity)), columns) for line in slip.lines]
+
+    def frame(page: Page, number: int, count: int, top: float) -> None:
+        _header(page, slip, size, number, count)
         if number == 1:
             _first_page_blocks(page, slip)
-        top = FIRST_TABLE_TOP if number == 1 else NEXT_TABLE_TOP
-        if rows:
-            top = draw_row(page, heading, columns, x=MARGIN, top=top, shade=True)
-        for table_row in rows:
-            top = draw_row(page, table_row, columns, x=MARGIN, top=top)
-        if number == len(pages):
+        if number == count:
             _closing(page, slip, top + 12, width)
-        _footer(page, slip, size, number, len(pages))
-
-
-def _paginate(rows: list[Row], heading: Row, size: PageSize, *, closing: float) -> list[list[Row]]:
-    bottom = size.height - FOOTER_HEIGHT - 10
-    pages: list[list[Row]] = [[]]
-    used = FIRST_TABLE_TOP + heading.height
-    for table_row in rows:
-        if used + table_row.height > bottom and pages[-1]:
-            pages.append([])
-            used = NEXT_TABLE_TOP + heading.height
-        pages[-1].append(table_row)
-        used += table_row.height
-    if used + closing > bottom and pages[-1]:  # the note does not fit under the last lines: it gets a page
-        pages.append([])
-    return pages
+        _footer(page, slip, size, number, count)
+    draw_table_pages(document, size, heading, rows, columns, first_top=FIRST_TABLE_TOP, next_top=NEXT_TABLE_TOP,
+                     closing=_closing_height(slip, width), frame=frame)
 
 
 def _closing_height(slip: PackingSlip, width: int) -> float:

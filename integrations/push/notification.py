@@ -41,7 +41,8 @@ def notification_for(message: OutboxMessage) -> Notification:
     raise UnknownNotification(f'no push notification for {message.event} ({message.template or "no template"})')
 
 
-def _new_order(summary: dict[str, Any]) -> Notification:
+def _code_and_body(summary: dict[str, Any]) -> tuple[str, str]:
+    """The order code, and "customer · € total" for the notification's body."""
     code = str(summary.get('order_code', ''))
     if not code:
         raise UnknownNotification('the order has no code')
@@ -49,7 +50,11 @@ def _new_order(summary: dict[str, Any]) -> Notification:
         total = format_money(Decimal(str(summary.get('total'))), str(summary.get('currency', '')))
     except InvalidOperation:
         total = ''
-    body = ' · '.join(part for part in (str(summary.get('customer_name', '')), total) if part)
+    return code, ' · '.join(part for part in (str(summary.get('customer_name', '')), total) if part)
+
+
+def _new_order(summary: dict[str, Any]) -> Notification:
+    code, body = _code_and_body(summary)
     title = f'New test order {code}' if summary.get('is_test') else f'New order {code}'
     return Notification(payload={
         'title': title, 'body': body, 'icon': ICON, 'badge': BADGE, 'tag': f'order-{code}',
@@ -61,14 +66,7 @@ def _new_order(summary: dict[str, Any]) -> Notification:
 
 
 def _order_paid(summary: dict[str, Any]) -> Notification:
-    code = str(summary.get('order_code', ''))
-    if not code:
-        raise UnknownNotification('the order has no code')
-    try:
-        total = format_money(Decimal(str(summary.get('total'))), str(summary.get('currency', '')))
-    except InvalidOperation:
-        total = ''
-    body = ' · '.join(part for part in (str(summary.get('customer_name', '')), total) if part)
+    code, body = _code_and_body(summary)
     return Notification(payload={
         'title': f'Order {code} paid', 'body': body, 'icon': ICON, 'badge': BADGE, 'tag': f'order-{code}-paid',
         'data': {'url': f'/admin/orders/{code}', 'order_code': code},
