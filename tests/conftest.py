@@ -9,6 +9,7 @@ from domain.events import hub
 from domain.models import Shop
 from domain.seed import ensure_demo_shop
 from integrations.database import open_database
+from tests.postgres_server import PostgresServer
 
 ADMIN_EMAIL = 'owner@demo-shop.example'
 ADMIN_PASSWORD = 'correct horse battery staple'
@@ -39,3 +40,11 @@ async def shop(db) -> Shop:
     """The demo shop, as a fresh start creates it."""
     await ensure_demo_shop(admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD)
     return await default_shop()
+
+
+@pytest.fixture(scope='session')
+def postgres_server():
+    """One real PostgreSQL server for the whole run (Debian's `postgresql` package); tests take fresh databases."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
