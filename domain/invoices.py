@@ -311,13 +311,3 @@ async def automatic_invoice_messages(connection: BaseDBAsyncClient, order: Order
     return [new_message(shop_id=order.shop_id, order=order, channel=INVOICE_CHANNEL, event='invoice.requested',
                         template='issue_invoice', now=now, payload={'order_code': order.code, 'when': trigger.value})]
 
-
-class OrderInvoiced(OrderlyError):
-    """An invoiced order stays, for the accounts: a credit note cancels its invoice instead of a deletion."""
-
-
-async def refuse_deleting_invoiced(connection: BaseDBAsyncClient, order: Order) -> None:
-    """Raise `OrderInvoiced` when `order` has an invoice (test orders never have one: they stay deletable)."""
-    if await Invoice.filter(shop_id=order.shop_id, order_id=order.id).using_db(connection).exists():
-        raise OrderInvoiced(f'{order.code} has an invoice, so it stays for the accounts. To undo the sale, issue a '
-                            'credit note in its Invoice card.')

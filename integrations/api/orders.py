@@ -23,6 +23,7 @@ from integrations.api.errors import ApiError, error_responses, not_found
 from integrations.api.schemas import (
     DeleteQuery,
     OrderCreate,
+    OrderCreditedOut,
     OrderListOut,
     OrderListQuery,
     OrderOut,
@@ -176,13 +177,16 @@ async def change_order_status(caller: Writer, code: Code, body: StatusChange) ->
 
 
 @router.delete('/{code}', name='delete_order', status_code=204, response_class=Response,
-                responses=error_responses(401, 403, 404, 422))
+                responses={200: {'model': OrderCreditedOut, 'description': 'The order has an invoice: it was '
+                                 'cancelled and credited instead of deleted.'}, **error_responses(401, 403, 404, 422)})
 async def delete_an_order(caller: Writer, code: CodeToDelete,
                           query: Annotated[DeleteQuery, Query()]) -> Response:
-    """Delete the order. Test orders go at once and give their stock back; real orders only with `confirm_code`."""
+    """Delete the order. Test orders go at once and give their stock back; real orders only with `confirm_code`.
+    An invoiced order stays for the accounts: it is cancelled and its invoices credited (200 with the credit notes)."""
     order = await _order(caller, code)
     try:
-        await delete_order(shop_id=caller.shop_id, order_id=order.id, typed_code=query.confirm_code, actor=caller.actor)
+        done = await delete_order(shop_id=caller.shop_id, order_id=order.id, typed_code=query.confirm_code,
+                                  actor=caller.actor)
     except DeletionNotConfirmed:
         raise ApiError(422, 'confirmation_needed', f'{order.code} is a real order: send confirm_code={order.code} to '
                                                    'delete it. This cannot be undone.',
@@ -190,4 +194,8 @@ async def delete_an_order(caller: Writer, code: CodeToDelete,
     except OrderlyError:
         await _order(caller, code)  # deleted meanwhile: 404
         raise
-    return Response(status_code=204)
+    if done.deleted:
+        return Response(status_code=204)
+    credited = OrderCreditedOut(order=OrderOut.of(await _order(caller, code)), credit_notes=list(done.credit_notes),
+                                message=done.message)
+    return Response(credited.model_dump_json(), media_type='application/json')

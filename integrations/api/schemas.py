@@ -217,6 +217,14 @@ class OrderOut(BaseModel):
                    created_at=order.created_at, updated_at=order.updated_at)
 
 
+class OrderCreditedOut(BaseModel):
+    """What DELETE did to an invoiced order: it stays for the accounts, cancelled, with its invoices credited."""
+
+    order: OrderOut
+    credit_notes: list[str] = Field(description='Numbers of the credit notes issued now (empty: credited before).')
+    message: str
+
+
 class OrderSummaryOut(BaseModel):
     code: str
     status: OrderStatus

@@ -4,7 +4,7 @@ import pytest
 
 from domain.events import OrderDeleted, hub
 from domain.models import LogEntry, Order, OrderLine, OutboxMessage, Product
-from domain.order_deletion import DeletionNotConfirmed, delete_order
+from domain.order_deletion import Deletion, DeletionNotConfirmed, delete_order
 from domain.test_orders import place_test_order
 from domain.webhooks import EndpointForm, create_endpoint
 from tests.integration.test_change_status import new_order
@@ -15,7 +15,8 @@ async def test_test_order_is_removed_at_once_and_gives_its_stock_back(shop):
     placed = await place_test_order(shop=shop, actor='owner@x')
     seen = []
     hub.subscribe(OrderDeleted, seen.append)
-    assert await delete_order(shop_id=shop.id, order_id=placed.id, typed_code='', actor='owner@x') == placed.code
+    assert await delete_order(shop_id=shop.id, order_id=placed.id, typed_code='', actor='owner@x') \
+        == Deletion(placed.code, deleted=True)
     assert not await Order.filter(id=placed.id).exists()
     assert not await OrderLine.filter(order_id=placed.id).exists()
     assert {p.sku: p.stock for p in await Product.all()} == stock_before

@@ -10,15 +10,16 @@ from domain.invoices import (
     InvalidNumberFormat,
     InvoiceKind,
     InvoiceNotPossible,
-    OrderInvoiced,
     check_number_format,
+    credit_order,
     format_number,
     invoices_of_order,
     issue_credit_note,
     issue_invoice,
 )
-from domain.models import Invoice, InvoiceSettings, LogEntry, Order, Shop
-from domain.order_deletion import delete_order
+from domain.models import Invoice, InvoiceSettings, LogEntry, Order, OutboxMessage, Shop
+from domain.order_deletion import DeletionNotConfirmed, delete_order
+from domain.statuses import OrderStatus
 from tests.integration.test_order_export import add_order
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -124,12 +125,29 @@ def test_number_formats():
             check_number_format(bad)
 
 
-async def test_an_invoiced_order_is_not_deleted_but_a_test_order_still_is(shop):
+async def test_deleting_an_invoiced_order_cancels_and_credits_it_but_a_test_order_still_goes(shop):
     order = await order_with_two_rates(shop)
-    await issue_invoice(shop_id=shop.id, order_id=order.id, actor='owner@x', now=NOW)
-    with pytest.raises(OrderInvoiced, match='credit note'):
-        await delete_order(shop_id=shop.id, order_id=order.id, typed_code=order.code, actor='owner@x')
-    assert await Order.exists(id=order.id) and await Invoice.filter(order_id=order.id).count() == 1
+    invoice = await issue_invoice(shop_id=shop.id, order_id=order.id, actor='owner@x', now=NOW)
+    with pytest.raises(DeletionNotConfirmed):  # still a real order: the code must be typed
+        await delete_order(shop_id=shop.id, order_id=order.id, typed_code='', actor='owner@x')
+    done = await delete_order(shop_id=shop.id, order_id=order.id, typed_code=order.code, actor='owner@x')
+    note = await Invoice.get(order_id=order.id, kind=InvoiceKind.CREDIT_NOTE)
+    assert (done.deleted, done.credit_notes) == (False, (note.number,))
+    assert done.message == f'{order.code} has an invoice, so it stays for the accounts: it is cancelled and ' \
+                           f'credit note {note.number} issued.'
+    assert note.credited_number == invoice.number and note.total == -invoice.total
+    kept = await Order.get(id=order.id)
+    assert kept.status is OrderStatus.CANCELLED and kept.version == order.version + 1
+    assert await LogEntry.filter(order_id=order.id, kind='order.status_changed').count() == 1
+    assert not await LogEntry.filter(kind='order.deleted').exists()
+    # The cancellation queued its usual credit for the invoice handler; delivered, it finds nothing left to credit.
+    assert await OutboxMessage.filter(order_id=order.id, template='credit_invoice').count() == 1
+    assert await credit_order(shop_id=shop.id, order_id=order.id, actor='system') == []
+    again = await delete_order(shop_id=shop.id, order_id=order.id, typed_code=order.code, actor='owner@x')
+    assert (again.deleted, again.credit_notes) == (False, ())
+    assert 'already credited' in again.message
+    assert await Invoice.filter(order_id=order.id).count() == 2
     test_order = await order_with_two_rates(shop, is_test=True)
-    await delete_order(shop_id=shop.id, order_id=test_order.id, typed_code='', actor='owner@x')
+    gone = await delete_order(shop_id=shop.id, order_id=test_order.id, typed_code='', actor='owner@x')
+    assert gone.deleted and gone.message == f'{test_order.code} deleted.'
     assert not await Order.exists(id=test_order.id)

@@ -9,7 +9,8 @@ import pytest
 from fastapi import FastAPI
 
 from domain.api_keys import create_api_key, revoke_api_key
-from domain.models import ApiKey, ApiKeyAccess, LogEntry, Order, OutboxMessage, Product, Shop
+from domain.invoices import issue_invoice
+from domain.models import ApiKey, ApiKeyAccess, Invoice, LogEntry, Order, OutboxMessage, Product, Shop
 from domain.order_changes import StatusUpdate, change_status
 from domain.statuses import OrderStatus
 from integrations.api import mount_api
@@ -321,6 +322,19 @@ async def test_real_order_is_deleted_only_with_its_code_and_test_orders_at_once(
     assert (await Product.get(shop_id=shop.id, sku='FLT-100')).stock == 119  # the test order's 5 came back
     assert error_of(await client.get(f'/orders/{real["code"]}', headers=writer), 404)['code'] == 'not_found'
     assert await LogEntry.filter(kind='order.deleted', actor='API key "Point of sale"').count() == 2
+
+
+async def test_deleting_an_invoiced_order_cancels_and_credits_it(client, shop, writer):
+    order = await place(client, writer)
+    invoice = await issue_invoice(shop_id=shop.id, order_id=(await Order.get(code=order['code'])).id, actor='owner')
+    response = await client.delete(f'/orders/{order["code"]}', headers=writer, params={'confirm_code': order['code']})
+    assert response.status_code == 200
+    body = response.json()
+    note = await Invoice.get(kind='credit_note', credited_number=invoice.number)
+    assert body['credit_notes'] == [note.number] and body['order']['status'] == 'cancelled'
+    assert body['message'] == f'{order["code"]} has an invoice, so it stays for the accounts: it is cancelled and ' \
+                              f'credit note {note.number} issued.'
+    assert (await client.get(f'/orders/{order["code"]}', headers=writer)).json()['status'] == 'cancelled'
 
 
 # ---- products

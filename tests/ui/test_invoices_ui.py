@@ -40,6 +40,24 @@ async def test_merchant_issues_an_invoice_downloads_it_and_credits_it(user: User
     assert await Invoice.filter(order_code=code).count() == 2
 
 
+async def test_delete_on_an_invoiced_order_cancels_and_credits_it_in_the_detail(user: User):
+    code = await customer_orders('Ann Peeters')
+    order = await Order.get(code=code)
+    invoice = await issue_invoice(shop_id=order.shop_id, order_id=order.id, actor='owner@x')
+    await sign_in(user)
+    await user.open(f'/admin/orders/{code}')
+    await user.should_see(f'Invoice {invoice.number}', retries=50)
+    user.find(marker='delete-section').click()
+    user.find(marker='confirm-code').type(code)
+    user.find(marker='delete-order').click()
+    await user.should_see(f'{code} has an invoice, so it stays for the accounts: it is cancelled and credit note '
+                          f'CN-{invoice.number} issued.', retries=50)
+    await user.should_see(f'Credit note CN-{invoice.number}', retries=50)
+    assert user.find(marker='status-badge').elements.pop().text == 'Cancelled'
+    assert (await Order.get(code=code)).status.value == 'cancelled'
+    await user.should_not_see(marker='changed-elsewhere')
+
+
 async def test_the_invoice_download_needs_the_signed_in_admin_of_its_shop(user: User):
     code = await customer_orders()
     await sign_in(user)

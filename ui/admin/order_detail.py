@@ -94,7 +94,7 @@ class OrderDetail:
                 self.delete_card()
             with ui.column().classes('gap-4 max-lg:order-first'):  # on a phone, status first
                 self.status_card()
-                InvoicesCard(shop, admin, order)
+                self.invoices = InvoicesCard(shop, admin, order)
                 PaymentsCard(shop, admin, order)
                 self.history_card()
 
@@ -144,21 +144,29 @@ class OrderDetail:
                     .classes('text-stone-700')
                 typed = None
             else:
-                ui.label('Deleting a real order cannot be undone. The Logs keep a copy of it.') \
+                ui.label('Deleting a real order cannot be undone. The Logs keep a copy of it. An invoiced order '
+                         'stays for the accounts: it is cancelled and its invoice credited instead.') \
                     .classes('text-stone-700')
                 typed = ui.input(f'Type {self.order.code} to confirm').props('outlined dense').classes('w-64') \
                     .mark('confirm-code')
 
             async def delete() -> None:
                 try:
-                    code = await delete_order(shop_id=self.shop.id, order_id=self.order.id, actor=self.admin.email,
+                    self.saving = True  # an invoiced order is cancelled instead: our own change, no banner
+                    done = await delete_order(shop_id=self.shop.id, order_id=self.order.id, actor=self.admin.email,
                                               typed_code=typed.value or '' if typed else '')
                 except OrderlyError as error:
                     ui.notify(str(error), type='negative')
                     return
-                ui.notify(f'{code} deleted.', type='positive')
-                self.unsubscribe()
-                self.on_deleted()
+                finally:
+                    self.saving = False
+                if done.deleted:
+                    ui.notify(done.message, type='positive')
+                    self.unsubscribe()
+                    self.on_deleted()
+                    return
+                ui.notify(done.message, type='info', multi_line=True, timeout=10_000, close_button='OK')
+                await self.reload()
 
             ui.button('Delete order', icon='delete', on_click=guarded(self.shop.id, delete)) \
                 .props('unelevated no-caps color=negative').mark('delete-order')
@@ -252,12 +260,7 @@ class OrderDetail:
             return
         except ChangedMeanwhile as error:
             ui.notify(str(error), type='warning', multi_line=True, timeout=0, close_button='OK')
-            fresh = await order_for_admin(self.shop.id, self.order.code)
-            if fresh:  # show the new state; the merchant decides again
-                self.order = fresh
-                self.status.value, self.reference.value = fresh.status.value, fresh.reference
-                self.banner.set_visibility(False)
-                await self.show_status()
+            await self.reload()  # show the new state; the merchant decides again
             return
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
@@ -267,6 +270,16 @@ class OrderDetail:
         self.notify_customer.value = False
         await self.show_status()
         ui.notify(f'{self.order.code} saved: {self.order.status.label}', type='positive')
+
+    async def reload(self) -> None:
+        """Show the order as it is saved now."""
+        fresh = await order_for_admin(self.shop.id, self.order.code)
+        if fresh:
+            self.order = fresh
+            self.status.value, self.reference.value = fresh.status.value, fresh.reference
+            self.banner.set_visibility(False)
+            await self.show_status()
+            await self.invoices.refresh()
 
     async def show_status(self) -> None:
         self.badge.set_text(self.order.status.label)
