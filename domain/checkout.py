@@ -7,6 +7,7 @@ as they are at that moment.
 """
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,9 +17,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain.customer_settings import ACCOUNT_REQUIRED, CustomerAccounts, accounts_setting
 from domain.delivery import COLUMNS as DELIVERY_COLUMNS
 from domain.delivery import DeliveryOffer
-from domain.errors import OutOfStock, ProductUnavailable
+from domain.errors import InvalidCheckout, OutOfStock, ProductUnavailable
 from domain.events import OrderPlaced, OutboxQueued, hub
 from domain.logs import write_log
 from domain.models import Order, OrderLine, Shop
@@ -30,6 +32,8 @@ from domain.sql import decimal, fetch, insert_rows
 from domain.statuses import OrderStatus
 from domain.webhook_payload import ORDER_CREATED, order_data
 from domain.webhooks import event_messages, subscribers
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,21 @@ class _DuplicateSubmission(Exception):
 
 
 async def place_order(*, shop: Shop, form: CheckoutForm, is_test: bool = False, actor: str = 'customer',
-                      initial_status: OrderStatus = OrderStatus.ORDER_RECEIVED) -> PlacedOrder:
-    """Place the order in `form` for `shop`; a repeated idempotency key returns the first order unchanged."""
+                      initial_status: OrderStatus = OrderStatus.ORDER_RECEIVED, customer_id: int | None = None,
+                      storefront: bool = False) -> PlacedOrder:
+    """Place the order in `form` for `shop`; a repeated idempotency key returns the first order unchanged.
+
+    `customer_id` links the order to a signed-in customer's account. A `storefront` order follows Settings >
+    Customers checkout as it is at that moment: refused without a customer when an account is required, never
+    linked to an account in a guests-only shop.
+    """
     try:
-        placed, outbox_count = await _place_in_transaction(shop, form, is_test, actor, initial_status)
+        placed, outbox_count = await _place_in_transaction(shop, form, is_test, actor, initial_status,
+                                                           customer_id, storefront)
     except _DuplicateSubmission:
         existing = await Order.get(shop_id=shop.id, idempotency_key=form.idempotency_key)
         return PlacedOrder.of(existing, replayed=True)
+    log.info('order placed: %s %s', placed.total, placed.currency, extra={'order_code': placed.code, 'shop': shop.id})
     await hub.publish(OrderPlaced(shop_id=shop.id, order_id=placed.id, code=placed.code,
                                   customer_name=placed.customer_name, total=placed.total, currency=placed.currency,
                                   is_test=placed.is_test))
@@ -73,17 +85,20 @@ async def place_order(*, shop: Shop, form: CheckoutForm, is_test: bool = False, 
     return placed
 
 
-async def _next_order_number(connection: BaseDBAsyncClient, shop: Shop) -> tuple[int, list[str], DeliveryOffer]:
-    """Take the shop's next number, who gets the merchant's mail about it, and what delivery the shop offers now.
+async def _next_order_number(connection: BaseDBAsyncClient,
+                             shop: Shop) -> tuple[int, list[str], DeliveryOffer, CustomerAccounts]:
+    """Take the shop's next number, who gets the merchant's mail about it, and what delivery and accounts the shop
+    offers now.
 
     The row lock (PostgreSQL) or the single writer (SQLite) serializes concurrent takers.
     """
+    columns = ', '.join(('next_order_number', 'order_mail_recipients', *DELIVERY_COLUMNS, 'customer_accounts'))
     rows = await fetch(connection, 'UPDATE shop SET next_order_number = next_order_number + 1 WHERE id = ? '
-                                   f'RETURNING next_order_number, order_mail_recipients, {", ".join(DELIVERY_COLUMNS)}',
-                       shop.id)
+                                   f'RETURNING {columns}', shop.id)
     recipients = rows[0]['order_mail_recipients']
     recipients = json.loads(recipients) if isinstance(recipients, str) else recipients
-    return rows[0]['next_order_number'] - 1, recipients, DeliveryOffer.from_row(rows[0])
+    return (rows[0]['next_order_number'] - 1, recipients, DeliveryOffer.from_row(rows[0]),
+            accounts_setting(rows[0]['customer_accounts']))
 
 
 async def _reserve_stock(connection: BaseDBAsyncClient, shop: Shop, form: CheckoutForm) -> list[PricedLine]:
@@ -95,7 +110,7 @@ async def _reserve_stock(connection: BaseDBAsyncClient, shop: Shop, form: Checko
     wanted: dict[int, int] = {}
     for line in form.lines:
         wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
-    cases = ' '.join('WHEN ? THEN ?' for _ in wanted)
+    cases = ' '.join('WHEN ? THEN CAST(? AS INTEGER)' for _ in wanted)  # PostgreSQL must know the type
     rows = await fetch(
         connection,
         f'UPDATE product SET stock = stock - CASE id {cases} END '
@@ -115,17 +130,22 @@ async def _reserve_stock(connection: BaseDBAsyncClient, shop: Shop, form: Checko
 
 
 async def _place_in_transaction(shop: Shop, form: CheckoutForm, is_test: bool, actor: str,
-                                initial_status: OrderStatus) -> tuple[PlacedOrder, int]:
+                                initial_status: OrderStatus, customer_id: int | None,
+                                storefront: bool) -> tuple[PlacedOrder, int]:
     now = datetime.now(UTC)
     async with in_transaction() as connection:
-        number, mail_recipients, delivery = await _next_order_number(connection, shop)
+        number, mail_recipients, delivery, accounts = await _next_order_number(connection, shop)
         delivery.check(form.delivery_method)  # refused: the rollback gives the number back
+        if storefront and accounts is CustomerAccounts.GUESTS:
+            customer_id = None
+        if storefront and accounts is CustomerAccounts.REQUIRED and customer_id is None:
+            raise InvalidCheckout({'account': ACCOUNT_REQUIRED})  # a page opened before the owner required accounts
         priced = await _reserve_stock(connection, shop, form)
         totals = delivery.totals(priced, form.delivery_method)
         values = {
             'shop_id': shop.id, 'number': number, 'code': format_order_code(shop.code_prefix, number),
             'token': secrets.token_urlsafe(32), 'idempotency_key': form.idempotency_key, 'version': 1,
-            'status': initial_status, 'is_test': is_test, 'customer_id': None, 'customer_name': form.name,
+            'status': initial_status, 'is_test': is_test, 'customer_id': customer_id, 'customer_name': form.name,
             'email': str(form.email), 'phone': form.phone, 'vat_number': '', 'delivery_method': form.delivery_method,
             'note': form.note, 'reference': '', 'currency': shop.currency, 'subtotal': totals.subtotal,
             'shipping_cost': totals.shipping, 'vat_total': totals.vat_total, 'total': totals.total,

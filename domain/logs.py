@@ -23,6 +23,10 @@ KINDS = {
     'order.paid': 'Order paid', 'payment.started': 'Payment started', 'payment.not_paid': 'Payment not completed',
     'payment.received': 'Part payment', 'payment.flagged': 'Payment to check',
     'order.auto_cancelled': 'Unpaid order cancelled',
+    'settings.customers': 'Customers checkout',
+    'customer.registered': 'Customer account opened', 'customer.verified': 'Customer e-mail verified',
+    'customer.password_changed': 'Customer password changed', 'customer.password_reset': 'Customer password reset',
+    'customer.orders_attached': 'Guest orders added to an account',
 }
 
 

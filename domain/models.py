@@ -33,6 +33,9 @@ class Shop(Model):
     shipping_vat_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=21)
     free_shipping_from = _money(null=True)  # order subtotal (incl. VAT) from which shipping is free; None: never
     pickup_address = fields.CharField(max_length=300, default='')
+    # Settings > Customers checkout: guests, optional or required (domain.customer_settings); read again at placing
+    customer_accounts = fields.CharField(max_length=16, default='optional')
+    guest_status_link = fields.BooleanField(default=True)  # guests get a link to /order/{token} in their mails
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -59,14 +62,22 @@ class Product(Model):
 
 
 class Customer(Model):
-    """A shop's customer; account fields (password, verification) come with customer accounts."""
+    """A shop's customer: a guest of the checkout, or an account once it has a password (domain.customer_accounts)."""
 
     id = fields.IntField(primary_key=True)
     shop = fields.ForeignKeyField('models.Shop', related_name='customers', on_delete=fields.CASCADE, db_index=True)
-    email = fields.CharField(max_length=254)
+    email = fields.CharField(max_length=254)  # lower case
     name = fields.CharField(max_length=120)
     phone = fields.CharField(max_length=30, default='')
+    password_hash = fields.CharField(max_length=200, default='')  # '' = no account (a guest)
+    email_verified_at = fields.DatetimeField(null=True)  # the verification link was opened
+    # The account's addresses, the first the default: [{street, postal_code, city, country}, ...]
+    addresses = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    @property
+    def has_account(self) -> bool:
+        return bool(self.password_hash)
 
     class Meta:
         table = 'customer'
@@ -499,3 +510,38 @@ class Invoice(Model):
         table = 'invoice'
         unique_together = (('shop', 'kind', 'number'),)
         indexes = (('shop', 'kind', 'period', 'sequence'),)
+
+
+class CustomerSession(Model):
+    """A signed-in browser of a customer; only the token's hash is stored. Logout revokes every session."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='customer_sessions', on_delete=fields.CASCADE,
+                                  db_index=False)
+    customer = fields.ForeignKeyField('models.Customer', related_name='sessions', on_delete=fields.CASCADE,
+                                      db_index=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'customer_session'
+
+
+class CustomerToken(Model):
+    """A single-use link mailed to a customer (verify the e-mail, reset the password); only its hash is stored."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField('models.Shop', related_name='customer_tokens', on_delete=fields.CASCADE,
+                                  db_index=False)
+    customer = fields.ForeignKeyField('models.Customer', related_name='tokens', on_delete=fields.CASCADE,
+                                      db_index=True)
+    purpose = fields.CharField(max_length=16)  # verify, reset
+    token_hash = fields.CharField(max_length=64, unique=True)
+    email = fields.CharField(max_length=254)  # the address it was sent to: verifies that one only
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'customer_token'

@@ -70,7 +70,7 @@ async def update_shop(*, shop_id: int, changes: ShopChanges, actor: str) -> dict
     }
     if errors:
         raise InvalidSettings(errors)
-    return await _save(shop_id, values, kind='settings.shop', what='Shop settings', actor=actor)
+    return await save_shop_fields(shop_id, values, kind='settings.shop', what='Shop settings', actor=actor)
 
 
 async def update_checkout(*, shop_id: int, changes: CheckoutChanges, actor: str) -> dict[str, tuple[Any, Any]]:
@@ -94,10 +94,10 @@ async def update_checkout(*, shop_id: int, changes: CheckoutChanges, actor: str)
     values = {'pickup_enabled': changes.pickup_enabled, 'shipping_enabled': changes.shipping_enabled,
               'shipping_cost': shipping_cost, 'shipping_vat_rate': vat_rate, 'free_shipping_from': free_from,
               'pickup_address': pickup_address}
-    return await _save(shop_id, values, kind='settings.checkout', what='Checkout settings', actor=actor)
+    return await save_shop_fields(shop_id, values, kind='settings.checkout', what='Checkout settings', actor=actor)
 
 
-async def _save(shop_id: int, values: dict[str, Any], *, kind: str, what: str,
+async def save_shop_fields(shop_id: int, values: dict[str, Any], *, kind: str, what: str,
                 actor: str) -> dict[str, tuple[Any, Any]]:
     async with in_transaction() as connection:
         shop = await Shop.get(id=shop_id)
@@ -119,6 +119,7 @@ _LABELS = {
     'postal_address': 'postal address', 'pickup_enabled': 'pickup', 'shipping_enabled': 'shipping',
     'shipping_cost': 'shipping cost', 'shipping_vat_rate': 'shipping VAT rate',
     'free_shipping_from': 'free shipping from', 'pickup_address': 'pickup address',
+    'customer_accounts': 'customer accounts', 'guest_status_link': 'status link for guests',
 }
 
 

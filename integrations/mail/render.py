@@ -26,8 +26,11 @@ from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus, is_payable
 from integrations.mail.wording import WORDING
 
-TEMPLATES = ('customer_confirmation', 'merchant_new_order', 'status_update', 'invoice', NOTICE_TEMPLATE)
-ORDERLESS = frozenset({NOTICE_TEMPLATE})  # templates about the shop, not about one order
+ACCOUNT_TEMPLATES = {'customer_verification': ('verify', '/account/verify/'),  # wording prefix, link path
+                     'password_reset': ('reset', '/account/reset/')}
+TEMPLATES = ('customer_confirmation', 'merchant_new_order', 'status_update', 'invoice', NOTICE_TEMPLATE,
+             *ACCOUNT_TEMPLATES)
+ORDERLESS = frozenset({NOTICE_TEMPLATE, *ACCOUNT_TEMPLATES})  # templates about the shop or an account, not an order
 # Per kind of shop notice: the admin page where the owner acts on it, and its button's wording
 NOTICE_ACTIONS = {'api_push_disabled': ('/admin/settings/api-push', 'api_push_open'),
                   'api_push_given_up': ('/admin/settings/api-push', 'api_push_open')}
@@ -92,7 +95,9 @@ class MailRenderer:
         PDF bytes) goes along, e.g. the invoice."""
         if message.template not in TEMPLATES:
             raise UnknownTemplate(f'no mail template "{message.template}"')
-        if message.template in ORDERLESS:
+        if message.template in ACCOUNT_TEMPLATES:
+            context = self.account_context(message, shop)
+        elif message.template in ORDERLESS:
             context = self.notice_context(message, shop)
         elif order is None:
             raise ValueError(f'the mail template "{message.template}" needs an order')
@@ -105,6 +110,10 @@ class MailRenderer:
         mail['From'] = str(Address(display_name=one_line(shop.name), addr_spec=sender))
         if message.template == NOTICE_TEMPLATE:
             mail['To'] = str(Address(addr_spec=message.recipient))
+        elif message.template in ACCOUNT_TEMPLATES:
+            mail['To'] = str(Address(display_name=one_line(context['name']), addr_spec=message.recipient))
+            if shop.email:
+                mail['Reply-To'] = str(Address(display_name=one_line(shop.name), addr_spec=shop.email))
         elif message.template == 'merchant_new_order':
             mail['To'] = str(Address(addr_spec=message.recipient))
             mail['Reply-To'] = str(Address(display_name=one_line(order.customer_name), addr_spec=order.email))
@@ -143,16 +152,36 @@ class MailRenderer:
         return {**self._look(shop), **wording, 'details': [(label, value) for label, value in details if value],
                 'action_url': f'{self.base_url}{path}', 'action': t(action)}
 
+    def account_context(self, message: OutboxMessage, shop: Shop) -> dict[str, Any]:
+        """A mail to a customer about their account: the link of its token (verify the e-mail, reset the password)."""
+        prefix, path = ACCOUNT_TEMPLATES[message.template]
+        token = str(message.payload.get('token', ''))
+        if not token:
+            raise ValueError('the account mail lacks its token')
+        return {**self._look(shop), 'name': str(message.payload.get('name', '')),
+                'valid_hours': message.payload.get('valid_hours', 1), 'link': f'{self.base_url}{path}{token}',
+                'subject': t(f'{prefix}_subject', shop=shop.name)}
+
     def _look(self, shop: Shop) -> dict[str, Any]:
         brand = shop.brand_color if re.fullmatch(r'#[0-9a-fA-F]{6}', shop.brand_color or '') else DEFAULT_BRAND
         return {'t': t, 'shop_name': shop.name, 'brand': brand, 'brand_text': text_colour_on(brand)}
 
+    def view_link(self, shop: Shop, order: Order, status_url: str) -> tuple[str, str]:
+        """(url, wording) of the mail's "view your order" link; ('', '') for none (Settings > Customers checkout:
+        guests get no status link, an order placed with an account links to the account)."""
+        if shop.guest_status_link:
+            return status_url, t('view_order')
+        if order.customer_id:
+            return f'{self.base_url}/account/orders/{order.code}', t('view_in_account')
+        return '', ''
+
     def context(self, message: OutboxMessage, shop: Shop, order: Order) -> dict[str, Any]:
         money = lambda amount: format_money(amount, order.currency)  # noqa: E731
         status_url = f'{self.base_url}/order/{order.token}'
+        view_url, view_label = self.view_link(shop, order, status_url)
         context: dict[str, Any] = {
             **self._look(shop), 'money': money,
-            'order': order, 'lines': list(order.lines), 'status_url': status_url,
+            'order': order, 'lines': list(order.lines), 'view_url': view_url, 'view_label': view_label,
             'placed_at': order.created_at.astimezone(ZoneInfo(shop.timezone)).strftime('%d %b %Y %H:%M'),
             'delivery_method': order.delivery_method.label,
             'pickup': order.delivery_method is DeliveryMethod.PICKUP, 'pickup_address': shop.pickup_address,

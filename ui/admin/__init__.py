@@ -17,6 +17,7 @@ from ui.admin import (
     shop_settings,
     webhooks,
 )
+from ui.admin.customers_checkout import customers_checkout_screen
 from ui.admin.documents import (
     INVOICE_ROUTE,
     PACKING_SLIP_ROUTE,
@@ -47,5 +48,6 @@ def add_pages() -> None:
     ui.page('/admin/settings/shop')(shop_settings.shop_settings_screen)
     ui.page('/admin/settings/checkout')(checkout_settings.checkout_settings_screen)
     ui.page('/admin/settings/invoices')(invoice_settings_screen)
+    ui.page('/admin/settings/customers')(customers_checkout_screen)
     ui.page('/admin/account')(account.account_screen)
     ui.page('/admin/settings/notifications')(notifications.notifications_screen)

@@ -7,15 +7,21 @@ from nicegui import app, ui
 
 from domain.catalogue import default_shop, priced_line, products_by_id
 from domain.checkout import place_order
+from domain.customer_accounts import AccountError, register
+from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.delivery import NOTHING_OFFERED, DeliveryOffer
 from domain.errors import InvalidCheckout
-from domain.models import Product, Shop
+from domain.models import Customer, Product, Shop
 from domain.money import PricedLine, format_money
 from domain.payment_settings import PaymentOptions, payment_options
+from domain.schemas import CheckoutForm as ParsedForm
 from domain.schemas import DeliveryMethod, parse_checkout
 from ui.components.totals import totals_block
 from ui.storefront import cart_state
+from ui.storefront.checkout_account import AccountOffer, account_required_notice, signed_in_note
+from ui.storefront.customer_session import current_customer, sign_in
 from ui.storefront.frame import storefront_frame
+from ui.storefront.order_access import remember_placed
 from ui.storefront.payment_choice import PaymentChoice
 
 COUNTRIES = {'BE': 'Belgium', 'NL': 'Netherlands', 'LU': 'Luxembourg', 'FR': 'France', 'DE': 'Germany'}
@@ -31,6 +37,8 @@ def checkout_key() -> str:
 async def checkout_page() -> None:
     shop = await default_shop()
     products = await products_by_id(shop, list(cart_state.cart()))
+    accounts = customer_accounts(shop)
+    customer = await current_customer(shop) if accounts is not CustomerAccounts.GUESTS else None
     with storefront_frame(shop, 'Checkout'):
         ui.label('Checkout').classes('text-2xl font-semibold')
         if not any(pid in products for pid in cart_state.cart()):
@@ -40,14 +48,31 @@ async def checkout_page() -> None:
         if not DeliveryOffer.of(shop).methods:
             ui.label(NOTHING_OFFERED).classes('text-lg')
             return
-        CheckoutForm(shop, products, await payment_options(shop.id))
+        if accounts is CustomerAccounts.REQUIRED and customer is None:
+            account_required_notice()
+            return
+        CheckoutForm(shop, products, await payment_options(shop.id), accounts=accounts, customer=customer)
+
+
+def prefill(inputs: dict[str, ui.element], customer: Customer) -> None:
+    """The signed-in customer's details and default address (the account's first), still editable."""
+    address = customer.addresses[0] if customer.addresses and isinstance(customer.addresses[0], dict) else {}
+    values = {'name': customer.name, 'email': customer.email, 'phone': customer.phone, **address}
+    for name, value in values.items():
+        if name in inputs and isinstance(value, str) and value and (name != 'country' or value in COUNTRIES):
+            inputs[name].value = value
 
 
 class CheckoutForm:
     """The form's inputs by field name, so the domain's messages land next to the right field."""
 
-    def __init__(self, shop: Shop, products: dict[int, Product], payment: PaymentOptions | None = None) -> None:
+    def __init__(self, shop: Shop, products: dict[int, Product], payment: PaymentOptions | None = None, *,
+                 accounts: CustomerAccounts = CustomerAccounts.GUESTS, customer: Customer | None = None) -> None:
         self.shop = shop
+        self.accounts, self.customer = accounts, customer
+        self.account_offer: AccountOffer | None = None
+        request = ui.context.client.request
+        self.remote = request.client.host if request is not None and request.client else 'unknown'  # for throttling
         self.payment_options = payment or PaymentOptions()
         self.products = products
         self.offer = DeliveryOffer.of(shop)
@@ -63,11 +88,15 @@ class CheckoutForm:
     def build_fields(self) -> None:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label('Your details').classes('text-lg font-medium')
+            if self.customer is not None:
+                signed_in_note(self.customer)
             self.inputs = {
                 'name': ui.input('Name').props('outlined autocomplete=name'),
                 'email': ui.input('E-mail').props('outlined type=email autocomplete=email'),
                 'phone': ui.input('Phone (optional)').props('outlined type=tel autocomplete=tel'),
             }
+            if self.customer is None and self.accounts is CustomerAccounts.OPTIONAL:
+                self.account_offer = AccountOffer()
         with ui.card().classes('w-full gap-2').props('flat bordered'):
             ui.label('Delivery').classes('text-lg font-medium')
             self.delivery = ui.radio({}, on_change=self.delivery_changed).props('inline').mark('delivery_method')
@@ -84,6 +113,8 @@ class CheckoutForm:
         self.payment = PaymentChoice(self.payment_options)
         for name, field_input in self.inputs.items():
             field_input.classes('w-full').mark(name).on_value_change(lambda e: setattr(e.sender, 'error', None))
+        if self.customer is not None:
+            prefill(self.inputs, self.customer)
         self.show_offer()
 
     def show_offer(self) -> None:
@@ -144,9 +175,19 @@ class CheckoutForm:
         self.submit_button.disable()
         try:
             form = parse_checkout(self.form_data())
-            placed = await place_order(shop=self.shop, form=form,
-                                       initial_status=self.payment.initial_status(form.delivery_method))
+            initial_status = self.payment.initial_status(form.delivery_method)
+            customer = await self.account(form)
+            placed = await place_order(shop=self.shop, form=form, initial_status=initial_status,
+                                       customer_id=customer.id if customer else None, storefront=True)
+        except AccountError as error:
+            self.show_errors({field: message for field, message in error.errors.items() if field})
+            ui.notify(str(error), type='negative')
+            return
         except InvalidCheckout as error:
+            if 'account' in error.field_errors:  # the owner required accounts after this page was opened
+                ui.notify(error.field_errors['account'], type='warning')
+                ui.navigate.reload()
+                return
             if 'delivery_method' in error.field_errors:  # the shop changed its delivery methods meanwhile
                 self.shop = await Shop.get(id=self.shop.id)
                 self.offer = DeliveryOffer.of(self.shop)
@@ -159,7 +200,23 @@ class CheckoutForm:
             self.submit_button.props(remove='loading')
             self.submit_button.enable()
         cart_state.clear()
+        remember_placed(placed.id)
         ui.navigate.to(self.payment.next_path(placed.token))
+
+    async def account(self, form: ParsedForm) -> Customer | None:
+        """The customer the order goes to: the one signed in now (the page may be older than a sign-out), or the
+        account made for it as the customer asked, now signed in; None for a guest. Raises `AccountError`."""
+        if self.accounts is CustomerAccounts.GUESTS:
+            return None
+        signed_in = await current_customer(self.shop)
+        if signed_in is not None or self.account_offer is None or not self.account_offer.wanted:
+            return signed_in
+        customer = await register(self.shop, name=form.name, email=str(form.email),
+                                  password=self.account_offer.password.value or '', remote=self.remote)
+        await sign_in(customer)
+        self.customer = customer  # should the order fail now (stock), the next try is the signed-in customer's
+        self.account_offer.container.set_visibility(False)
+        return customer
 
     def show_errors(self, field_errors: dict[str, str]) -> None:
         product_ids = list(cart_state.cart())
@@ -168,5 +225,7 @@ class CheckoutForm:
         for name, message in field_errors.items():
             if name in self.inputs:
                 self.inputs[name].error = message
+            elif name == 'password' and self.account_offer is not None:
+                self.account_offer.password.error = message
         self.summary.refresh()
         ui.run_javascript('document.querySelector(".q-field--error, .line-error")?.scrollIntoView({block: "center"})')

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.models import Shop
 from ui.storefront import cart_state
 
@@ -35,6 +36,12 @@ def storefront_frame(shop: Shop, title: str) -> Iterator[CartButton]:
     with ui.header().classes('bg-white text-stone-900 shadow-sm'):
         with ui.row().classes('w-full max-w-5xl mx-auto items-center justify-between px-4 py-1 no-wrap'):
             ui.link(shop.name, '/').classes('text-xl font-semibold text-inherit no-underline')
-            cart_button = CartButton()
+            with ui.row().classes('items-center gap-4 no-wrap'):
+                if customer_accounts(shop) is not CustomerAccounts.GUESTS:
+                    with ui.link(target='/account').classes('text-inherit no-underline flex items-center gap-1') \
+                            .props('aria-label="Your account"').mark('account-link'):
+                        ui.icon('person', size='sm')
+                        ui.label('Account').classes('max-sm:hidden')
+                cart_button = CartButton()
     with ui.column().classes('w-full max-w-5xl mx-auto px-4 py-6 gap-6'):
         yield cart_button

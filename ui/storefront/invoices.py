@@ -12,6 +12,7 @@ from domain.catalogue import default_shop, order_by_token
 from domain.invoices import InvoiceKind, invoices_of_order
 from domain.models import Invoice, Order
 from integrations.pdf.invoice import invoice_pdf_of
+from ui.storefront.order_access import may_see_order
 
 CUSTOMER_INVOICE_ROUTE = '/order/{token}/invoices/{invoice_id}.pdf'
 _FILENAME_UNSAFE = re.compile(r'[^A-Za-z0-9._-]')
@@ -34,6 +35,8 @@ async def download_customer_invoice(token: str, invoice_id: str) -> Response:
     """An invoice of the order behind `token`."""
     shop = await default_shop()
     order = await order_by_token(shop, token)
+    if order is not None and not await may_see_order(shop, order):  # Settings > Customers checkout: no guest link
+        order = None
     invoice = await Invoice.get_or_none(id=int(invoice_id), shop_id=shop.id, order_id=order.id) \
         if order is not None and invoice_id.isdigit() and len(invoice_id) < 10 else None
     if invoice is None:

@@ -3,59 +3,66 @@
 from nicegui import ui
 
 from domain.catalogue import default_shop, order_by_token
+from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.models import Order, Shop
-from domain.money import format_money
-from domain.schemas import DeliveryMethod
-from ui.components.status_badge import StatusBadge
-from ui.components.totals import totals_block
+from domain.references import reference_link
 from ui.storefront.frame import storefront_frame
 from ui.storefront.invoices import invoices_card
+from ui.storefront.order_access import may_see_order
+from ui.storefront.order_cards import delivery_card, order_card
 from ui.storefront.payment_panel import payment_panel
 
 
 async def order_page(token: str) -> None:
     shop = await default_shop()
     order = await order_by_token(shop, token)
+    if order is not None and not await may_see_order(shop, order):
+        order = None
     with storefront_frame(shop, order.code if order else 'Order'):
         if order is None:
-            # Unknown and expired links look the same: a token reveals nothing.
-            ui.label('We could not find this order.').classes('text-2xl font-semibold')
-            ui.label('Please use the link from your confirmation e-mail.').classes('text-stone-600')
+            not_found(shop)
             return
         order_details(shop, order)
+        tracking(order)
         await payment_panel(shop, order)
         await invoices_card(order)
+        if order.customer_id is not None:
+            with ui.row().classes('items-center gap-2').mark('account-pointer'):
+                ui.label('You can follow this order in your account too:').classes('text-stone-600')
+                ui.link('Your orders', f'/account/orders/{order.code}')
+
+
+def not_found(shop: Shop) -> None:
+    """Unknown links, links of another shop and orders this browser may not see look the same: a token reveals
+    nothing. The words depend on the shop's setting only."""
+    ui.label('We could not find this order.').classes('text-2xl font-semibold').mark('order-not-found')
+    if shop.guest_status_link:
+        ui.label('Please use the link from your confirmation e-mail.').classes('text-stone-600')
+        return
+    ui.label('This page shows an order right after checkout only. Your confirmation e-mail has all its details.') \
+        .classes('text-stone-600')
+    if customer_accounts(shop) is CustomerAccounts.GUESTS:
+        return
+    with ui.row().classes('items-center gap-2'):
+        ui.label('Have an account? Your orders are there.').classes('text-stone-600')
+        ui.link('Log in', '/account/login?next=/account')
+
+
+def tracking(order: Order) -> None:
+    """The parcel's tracking link, once the merchant entered a tracking code or address (never an internal
+    reference)."""
+    link = reference_link(order.reference) if order.reference else None
+    if link is None:
+        return
+    label, url = link
+    with ui.card().classes('w-full gap-1').props('flat bordered').mark('tracking'):
+        ui.label('Tracking').classes('text-lg font-medium')
+        ui.link(label, url, new_tab=True).props('rel=noopener').mark('tracking-link')
 
 
 def order_details(shop: Shop, order: Order) -> None:
-    money = lambda amount: format_money(amount, order.currency)  # noqa: E731
     with ui.column().classes('w-full gap-1'):
         ui.label(f'Thank you, {order.customer_name}!').classes('text-2xl font-semibold')
         ui.label(f'We have received your order and sent a confirmation to {order.email}.').classes('text-stone-600')
-    with ui.card().classes('w-full gap-3').props('flat bordered'):
-        with ui.row().classes('w-full items-center justify-between'):
-            with ui.column().classes('gap-0'):
-                ui.label('Order').classes('text-sm text-stone-500')
-                ui.label(order.code).classes('text-xl font-mono font-semibold order-code')
-            StatusBadge(order.status).classes('order-status')
-        ui.separator()
-        for line in order.lines:
-            with ui.row().classes('w-full justify-between no-wrap gap-2 order-line'):
-                with ui.column().classes('gap-0 min-w-0'):
-                    ui.label(f'{line.quantity} × {line.name}')
-                    ui.label(f'{line.sku} · {money(line.unit_price)} each').classes('text-xs text-stone-500')
-                ui.label(money(line.total)).classes('shrink-0')
-        ui.separator()
-        totals_block(subtotal=order.subtotal, shipping=order.shipping_cost, total=order.total, vat=order.vat_total,
-                     currency=order.currency)
-    with ui.card().classes('w-full gap-1').props('flat bordered'):
-        ui.label('Delivery').classes('text-lg font-medium')
-        if order.delivery_method is DeliveryMethod.PICKUP:
-            ui.label(f'Pickup at {shop.pickup_address}')
-        else:
-            ui.label('Shipping to')
-            for line in (order.customer_name, order.street, f'{order.postal_code} {order.city}', order.country):
-                ui.label(line).classes('text-stone-700')
-        if order.note:
-            ui.label('Your note').classes('text-sm text-stone-500 pt-2')
-            ui.label(order.note).classes('whitespace-pre-line')
+    order_card(order)
+    delivery_card(shop, order)
