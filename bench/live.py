@@ -295,6 +295,10 @@ async def measure(n: int, orders: int) -> dict:
                         return await Page(http, server.base).open('/admin/orders')
 
                 pages += await asyncio.gather(*(open_page() for _ in range(n - 1)))
+                # a page the server could not finish within NiceGUI's response timeout (3 s) arrives with fewer
+                # elements: it would lower the memory per page measured below
+                if incomplete := sum(len(page.elements) != len(clicker.elements) for page in pages):
+                    raise RuntimeError(f'{incomplete} of {n} pages arrived incomplete: the server is overloaded')
                 await asyncio.sleep(3)
                 rss_open = server.rss_bytes()
                 for _ in range(WARM_UP_ORDERS):

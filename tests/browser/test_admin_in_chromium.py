@@ -88,3 +88,27 @@ def test_merchant_ships_an_order_from_its_detail_dialog(laptop):
     screen.selenium.set_window_size(*PHONE)
     screen.wait(0.5)
     screen.shot('admin-administrators-390', failed=False)
+
+
+def test_the_menu_shows_beside_the_page_on_a_laptop_and_behind_its_button_on_a_phone(screen):
+    screen.selenium.set_window_size(*PHONE)
+    screen.open('/admin/login')
+    field(screen, 'E-mail').send_keys(ADMIN_EMAIL)
+    field(screen, 'Password').send_keys(ADMIN_PASSWORD + '\n')
+    screen.should_contain('No orders yet.')
+    logs = screen.selenium.find_element(By.CSS_SELECTOR, '.q-drawer a[href="/admin/logs"]')
+    assert not logs.is_displayed()  # closed below the breakpoint
+    screen.selenium.find_element(By.CSS_SELECTOR, 'button[aria-label="Menu"]').click()
+    screen.wait(0.5)
+    assert logs.is_displayed()
+    logs.click()
+    for _ in range(50):
+        if screen.selenium.current_url.endswith('/admin/logs'):
+            break
+        screen.wait(0.1)
+    assert screen.selenium.current_url.endswith('/admin/logs')
+    screen.selenium.set_window_size(1280, 900)
+    screen.open('/admin/orders')
+    screen.should_contain('No orders yet.')
+    screen.wait(0.5)
+    assert screen.selenium.find_element(By.CSS_SELECTOR, '.q-drawer a[href="/admin/logs"]').is_displayed()

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 
 from nicegui import app, ui
 
@@ -13,6 +14,7 @@ from ui.admin.session import TOKEN_KEY
 NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long'), ('Logs', '/admin/logs', 'history')])]
 OWNER_NAVIGATION = [('Settings', [('Shop', '/admin/settings/shop', 'store'),
                                    ('Checkout', '/admin/settings/checkout', 'shopping_cart'),
+                                   ('Customers checkout', '/admin/settings/customers', 'manage_accounts'),
                                    ('Invoices', '/admin/settings/invoices', 'receipt_long'),
                                    ('Administrators', '/admin/settings/administrators', 'group'),
                                    ('Deliveries', '/admin/settings/deliveries', 'outbox'),
@@ -48,9 +50,11 @@ def navigation_html(admin: SignedInAdmin, title: str) -> str:
 @contextmanager
 def admin_frame(shop: Shop, admin: SignedInAdmin, title: str) -> Iterator[None]:
     ui.page_title(f'{title} · {shop.name} · Orderly')
-    ui.colors(primary='#2f3e46', secondary='#84a98c', accent='#c8553d')
-    ui.query('body').classes('bg-stone-100')
-    ui.add_css('.q-timeline__subtitle { text-transform: none; letter-spacing: normal; }')  # e-mails stay readable
+    # App-wide colours and CSS instead of ui.colors and ui.query('body'): those are elements, and every element costs
+    # server memory in each open page (bench/live.py). The storefront sets the same colours on its own pages.
+    app.colors(primary='#2f3e46', secondary='#84a98c', accent='#c8553d')
+    ui.add_css('body { background-color: #f5f5f4; }'  # Tailwind's stone-100
+               '.q-timeline__subtitle { text-transform: none; letter-spacing: normal; }')  # e-mails stay readable
     add_pwa_head()
 
     async def sign_out() -> None:
@@ -59,17 +63,21 @@ def admin_frame(shop: Shop, admin: SignedInAdmin, title: str) -> Iterator[None]:
         ui.navigate.to('/admin/login')
 
     with ui.header().classes('bg-primary text-white items-center gap-2 px-3 py-1'):
-        ui.button(icon='menu', on_click=lambda: drawer.toggle()).props('flat round color=white aria-label="Menu"')
-        ui.label(shop.name).classes('text-lg font-semibold')
-        ui.label(title).classes('text-lg opacity-70 max-sm:hidden')
-        ui.space()
+        ui.button(icon='menu', on_click=lambda: drawer.run_method('toggle')) \
+            .props('flat round color=white aria-label="Menu"')
+        ui.html(f'<span class="text-lg font-semibold">{escape(shop.name)}</span> '
+                f'<span class="text-lg opacity-70 ml-1 max-sm:hidden">{escape(title)}</span>', sanitize=False)
+        # ml-auto instead of a ui.space(): only one of the two account links shows, and it starts the right side
         ui.link(admin.email, '/admin/account').classes('text-sm text-white opacity-80 no-underline hover:underline '
-                                                       'max-sm:hidden').mark('account')
+                                                       'max-sm:hidden ml-auto').mark('account')
         ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/admin/account')) \
-            .props('flat round color=white aria-label="Your account"').classes('sm:hidden')
-        ui.button(icon='logout', on_click=sign_out).props('flat round color=white aria-label="Sign out"') \
-            .tooltip('Sign out everywhere').mark('sign-out')
-    with ui.left_drawer(value=None).props('width=220 breakpoint=900 bordered').classes('bg-white') as drawer:
+            .props('flat round color=white aria-label="Your account"').classes('sm:hidden ml-auto')
+        ui.button(icon='logout', on_click=sign_out) \
+            .props('flat round color=white aria-label="Sign out" title="Sign out everywhere"').mark('sign-out')
+    # Open above the breakpoint, closed below it, decided by the browser. Not `value=None`: NiceGUI would then ask
+    # the browser for the drawer's state on every connect, and log an error when the page is left within a second.
+    with ui.left_drawer(value=False).props('width=220 breakpoint=900 bordered show-if-above') \
+            .classes('bg-white') as drawer:
         # One element for the whole menu instead of three per entry: every element costs server memory per open page.
         # Only our own fixed labels go into this HTML, never a merchant's or customer's text.
         ui.html(navigation_html(admin, title), sanitize=False).classes('w-full')

@@ -6,7 +6,7 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.errors import OrderlyError
-from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, hub
+from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, Resync, hub
 from domain.models import Shop
 from domain.money import format_money
 from domain.order_queries import OrderRow, order_row, orders_page
@@ -18,7 +18,7 @@ from ui.admin.order_detail import open_order_dialog
 from ui.admin.order_export import export_button
 from ui.admin.session import admin_page, guarded
 from ui.components.event_reads import read_once
-from ui.components.live_table import put_first, remove_row, replace_row
+from ui.components.live_table import put_first, remove_row, replace_row, share_columns, show_rows
 from ui.components.status_badge import COLORS
 
 COLUMNS = [
@@ -56,7 +56,7 @@ ROW_SLOT = r'''
 
 def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:
     return {'id': row.id, 'code': row.code, 'created': row.created_at.astimezone(timezone).strftime('%d %b %Y %H:%M'),
-            'customer': row.customer_name, 'email': row.email, 'items': row.item_count,
+            'customer': row.customer_name, 'items': row.item_count,
             'total': format_money(row.total, row.currency), 'status': row.status.label, 'color': COLORS[row.status],
             'is_test': row.is_test, 'version': row.version, 'fresh': fresh}
 
@@ -78,25 +78,41 @@ class OrdersGrid:
             self.status = ui.select(options, value='', on_change=guarded(shop.id, self.reload)) \
                 .props('outlined dense').classes('w-48').mark('status-filter')
             export_button(shop, admin, self.filters)
-        self.new_orders = ui.button(on_click=guarded(shop.id, self.show_new)).props('unelevated no-caps color=accent') \
-            .classes('self-center').mark('new-orders')
-        self.new_orders.set_visibility(False)
+        # The "N new orders" button and the empty state are made when first needed: every element costs server
+        # memory in each open page (bench/live.py), and most open grids need neither.
+        self.new_orders: ui.button | None = None
+        self.empty: ui.column | None = None
         self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'rowsPerPage': 25, 'page': 1, 'sortBy': 'created_at', 'descending': True, 'rowsNumber': 0,
         }).props('flat bordered dense :rows-per-page-options="[25, 50, 100]" binary-state-sort').classes('w-full') \
             .mark('orders-table')
+        share_columns(self.table, COLUMNS)
         self.table.add_slot('body', ROW_SLOT)
         self.table.on('request', guarded(shop.id, self.on_request), ['pagination'])
         self.table.on('open', guarded(shop.id, lambda e: open_order_dialog(shop, admin, e.args['code'])))
         self.bulk: BulkBar | None = None  # made on the first selection: most open grids never select
         self.table.on_select(self.selection_changed)
-        with ui.column().classes('w-full items-center py-10 gap-3') as self.empty:
-            ui.icon('inbox', size='xl').classes('text-stone-400')
-            ui.label('No orders yet.').classes('text-lg')
-            ui.label('Place a test order to see what your customers will see.').classes('text-stone-500')
-            ui.button('Create test order', icon='science', on_click=guarded(shop.id, self.test_order)) \
-                .props('unelevated no-caps')
-        self.empty.set_visibility(False)
+
+    def show_empty(self, empty: bool) -> None:
+        """With no orders at all: say so and offer the test order, instead of the table."""
+        if empty and self.empty is None:
+            with self.table.parent_slot, ui.column().classes('w-full items-center py-10 gap-3') as self.empty:
+                ui.icon('inbox', size='xl').classes('text-stone-400')
+                ui.label('No orders yet.').classes('text-lg')
+                ui.label('Place a test order to see what your customers will see.').classes('text-stone-500')
+                ui.button('Create test order', icon='science', on_click=guarded(self.shop.id, self.test_order)) \
+                    .props('unelevated no-caps')
+        if self.empty is not None:
+            self.empty.set_visibility(empty)
+
+    def show_new_orders_button(self) -> None:
+        if self.new_orders is None:
+            with self.table.parent_slot:
+                self.new_orders = ui.button(on_click=guarded(self.shop.id, self.show_new)) \
+                    .props('unelevated no-caps color=accent').classes('self-center').mark('new-orders')
+            self.new_orders.move(target_index=self.table.parent_slot.children.index(self.table))  # above the table
+        self.new_orders.text = f'{self.pending_new} new order{"s" if self.pending_new > 1 else ""}'
+        self.new_orders.set_visibility(True)
 
     def selection_changed(self) -> None:
         if self.bulk is None:
@@ -121,12 +137,12 @@ class OrdersGrid:
             self.shop.id, search=search, status=status,
             sort=pagination.get('sortBy') or 'created_at', descending=bool(pagination.get('descending')),
             page=int(pagination.get('page') or 1), page_size=int(pagination.get('rowsPerPage') or 25))
-        self.table.rows = [grid_row(row, self.timezone) for row in page.rows]
-        self.table.pagination = {**pagination, 'rowsNumber': page.total}
+        show_rows(self.table, [grid_row(row, self.timezone) for row in page.rows],
+                  {**pagination, 'rowsNumber': page.total})
         if self.bulk:
             self.bulk.show()
         filtered = bool(search or status)
-        self.empty.set_visibility(page.total == 0 and not filtered)
+        self.show_empty(page.total == 0 and not filtered)
         self.table.set_visibility(page.total > 0 or filtered)
 
     async def on_request(self, event) -> None:
@@ -140,7 +156,8 @@ class OrdersGrid:
 
     async def show_new(self) -> None:
         self.pending_new = 0
-        self.new_orders.set_visibility(False)
+        if self.new_orders is not None:
+            self.new_orders.set_visibility(False)
         self.search.value = ''
         self.status.value = ''
         await self.load({**self.table.pagination, 'page': 1, 'sortBy': 'created_at', 'descending': True})
@@ -150,6 +167,10 @@ class OrdersGrid:
             await place_test_order(shop=self.shop, actor=self.admin.email)
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
+
+    async def resync(self, _event: Resync) -> None:
+        """Events from other instances may have been missed: read the page shown again, where it is."""
+        await self.load(self.table.pagination)
 
     def order_deleted(self, event: OrderDeleted) -> None:
         if event.shop_id != self.shop.id or not any(r['id'] == event.order_id for r in self.table.rows):
@@ -179,8 +200,7 @@ class OrdersGrid:
                       position='bottom-right')
         if not self.at_live_top:
             self.pending_new += 1
-            self.new_orders.text = f'{self.pending_new} new order{"s" if self.pending_new > 1 else ""}'
-            self.new_orders.set_visibility(True)
+            self.show_new_orders_button()
             return
         if row is None:
             return
@@ -188,7 +208,7 @@ class OrdersGrid:
         put_first(self.table, grid_row(row, self.timezone, fresh=True), others={'fresh': False},
                   limit=int(self.table.pagination.get('rowsPerPage') or 25),
                   row_count=int(self.table.pagination.get('rowsNumber') or 0) + 1)
-        self.empty.set_visibility(False)
+        self.show_empty(False)
         self.table.set_visibility(True)
 
 
@@ -205,5 +225,5 @@ async def orders_screen() -> None:
         test_button.on_click(guarded(shop.id, grid.test_order))
     await grid.reload()
     for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed),
-                                (OrderDeleted, grid.order_deleted)):
+                                (OrderDeleted, grid.order_deleted), (Resync, grid.resync)):
         ui.context.client.on_delete(hub.subscribe(event_type, handler))

@@ -19,6 +19,22 @@ _set_items = list.__setitem__
 _set_key = dict.__setitem__
 
 
+def share_columns(table: ui.table, columns: list[dict]) -> None:
+    """Give the table `columns` as they are, one list for all open pages (nothing changes them), not a wrapped copy
+    per page."""
+    _set_key(table.props, 'columns', columns)
+
+
+def show_rows(table: ui.table, rows: list[dict], pagination: dict) -> None:
+    """Show a new page of `rows`: the whole table goes to the browser once, as `table.rows = ...` would send it.
+
+    The rows stay plain dicts and lists: wrapped in NiceGUI's observables, each row costs another ~0.5 KiB in every
+    open page, and nothing here changes a row through them."""
+    _set_key(table.props, 'rows', rows)
+    _set_key(table.props, 'pagination', pagination)
+    table.update()
+
+
 def put_first(table: ui.table, row: dict, *, limit: int, others: dict | None = None,
               row_count: int | None = None) -> None:
     """Show `row` on top (moving it there if shown), keep `limit` rows; set `others` on the other rows."""
