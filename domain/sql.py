@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from itertools import count
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -19,14 +20,25 @@ _PLACEHOLDER = re.compile(r'\?')
 def for_dialect(sql: str, dialect: str) -> str:
     if dialect != 'postgres':
         return sql
-    counter = iter(range(1, 10_000))
+    counter = count(1)
     return _PLACEHOLDER.sub(lambda _: f'${next(counter)}', sql)
 
 
 async def fetch(connection: BaseDBAsyncClient, sql: str, *values: Any) -> list:
     """Run `sql` on `connection` (use the transaction's) and return its rows, addressable by column name."""
-    _, rows = await connection.execute_query(for_dialect(sql, connection.capabilities.dialect), list(values))
+    return await _rows(connection, for_dialect(sql, connection.capabilities.dialect), list(values))
+
+
+async def _rows(connection: BaseDBAsyncClient, sql: str, values: list) -> list:
+    if connection.capabilities.dialect == 'postgres' and _RETURNING.match(sql):
+        # Tortoise's asyncpg client drops the rows of an UPDATE/INSERT/DELETE; as a SELECT from a data-modifying
+        # WITH, the statement runs once all the same and its rows come back as records (by name and position).
+        sql = f'WITH returned AS ({sql}) SELECT * FROM returned'
+    _, rows = await connection.execute_query(sql, values)
     return list(rows)
+
+
+_RETURNING = re.compile(r'\s*(INSERT|UPDATE|DELETE)\b.*\bRETURNING\b', re.IGNORECASE | re.DOTALL)
 
 
 def decimal(value: Any) -> Decimal:
@@ -51,13 +63,20 @@ def _db_value(value: Any) -> Any:
 
 async def insert_rows(connection: BaseDBAsyncClient, table: str, rows: list[dict[str, Any]],
                       returning: str = '') -> list:
-    """Insert `rows` (same keys each) into `table` with one multi-row INSERT: one round trip however many rows."""
+    """Insert `rows` (same keys each) into `table` with multi-row INSERTs: one round trip per ~32,000 values."""
     if not rows:
         return []
     columns = tuple(rows[0])
-    sql = _insert_sql(table, columns, len(rows), returning, connection.capabilities.dialect)
-    _, result = await connection.execute_query(sql, [_db_value(row[column]) for row in rows for column in columns])
-    return list(result)
+    per_statement = _MAX_VALUES // len(columns)
+    result = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        sql = _insert_sql(table, columns, len(chunk), returning, connection.capabilities.dialect)
+        result += await _rows(connection, sql, [_db_value(row[column]) for row in chunk for column in columns])
+    return result
+
+
+_MAX_VALUES = 32_000  # per statement: PostgreSQL's protocol takes at most 32,767 parameters, SQLite 32,766
 
 
 @lru_cache(maxsize=256)

@@ -1,10 +1,11 @@
-"""The orders grid's search index (SQLite FTS5, trigram) and the indexes its sorts need.
+"""The orders grid's search index (SQLite FTS5, trigram; PostgreSQL pg_trgm) and the indexes its sorts need.
 
-Orders are written with raw multi-row INSERTs (domain/checkout.py), so triggers, not Python hooks, keep the index
-in step with the `order` table. PostgreSQL will get pg_trgm indexes instead; until then this is a no-op there.
+SQLite: orders are written with raw multi-row INSERTs (domain/checkout.py), so triggers, not Python hooks, keep the
+FTS index in step with the `order` table. PostgreSQL keeps its GIN trigram indexes in step by itself.
 """
 
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from domain.sql import fetch
 
@@ -32,12 +33,28 @@ _STATEMENTS = [
     'CREATE INDEX IF NOT EXISTS order_shop_total ON "order" (shop_id, CAST(total AS REAL))',
 ]
 
+# One trigram index per searched column: `code ILIKE '%x%' OR customer_name ILIKE … OR email ILIKE …` becomes a
+# BitmapOr of three index scans, matching inside one column only, as FTS5 does.
+_POSTGRES_STATEMENTS = [
+    'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+    *(f'CREATE INDEX IF NOT EXISTS order_{column}_trgm ON "order" USING gin ({column} gin_trgm_ops)'
+      for column in ('code', 'customer_name', 'email')),
+    'CREATE INDEX IF NOT EXISTS order_shop_total ON "order" (shop_id, total)',  # NUMERIC sorts by value
+]
+_POSTGRES_LOCK = 0x6F7264657273  # "orders": the advisory lock key of this set-up
+
 
 async def ensure_order_search_index() -> None:
-    """Create the orders' FTS5 index, its triggers and the grid's extra indexes; fill the index if it lags."""
+    """Create the orders' search index (and on SQLite its triggers) and the grid's extra indexes; on SQLite fill the
+    index if it lags."""
     connection = connections.get('default')
-    if connection.capabilities.dialect != 'sqlite':
-        return  # PostgreSQL: pg_trgm, later; orders_page falls back to ILIKE meanwhile
+    if connection.capabilities.dialect == 'postgres':
+        # Instances starting together take turns: two concurrent CREATE … IF NOT EXISTS can both try to create.
+        async with in_transaction() as transaction:
+            await fetch(transaction, 'SELECT pg_advisory_xact_lock(?)', _POSTGRES_LOCK)
+            for statement in _POSTGRES_STATEMENTS:
+                await transaction.execute_script(statement)
+        return
     for statement in _STATEMENTS:
         await connection.execute_script(statement)
     # The docsize shadow table has one row per indexed order (counting order_search itself would read "order").

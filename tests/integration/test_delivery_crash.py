@@ -36,7 +36,8 @@ async def until(condition, seconds: float, what: str, logs: list[Path]) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_kill_9_mid_delivery_loses_no_mail_and_a_repeated_mail_keeps_its_message_id(shop, tmp_path):
+async def test_kill_9_mid_delivery_loses_no_mail_and_a_repeated_mail_keeps_its_message_id(shop, database_url,
+                                                                                          tmp_path):
     await Product.filter(shop_id=shop.id).update(stock=10**6)
     product = await Product.get(shop_id=shop.id, sku='FLT-100')
     for _ in range(ORDERS):
@@ -49,7 +50,7 @@ async def test_kill_9_mid_delivery_loses_no_mail_and_a_repeated_mail_keeps_its_m
     catcher.start()
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(('NICEGUI_', 'PYTEST_', 'ORDERLY_'))}
-    env |= {'ORDERLY_DATABASE_URL': f'sqlite://{tmp_path}/orderly.sqlite3', 'ORDERLY_DATA_DIR': str(tmp_path / 'app'),
+    env |= {'ORDERLY_DATABASE_URL': database_url, 'ORDERLY_DATA_DIR': str(tmp_path / 'app'),
             'ORDERLY_PORT': str(free_port()), 'ORDERLY_BASE_URL': BASE_URL, 'ORDERLY_SMTP_HOST': '127.0.0.1',
             'ORDERLY_SMTP_PORT': str(catcher.port), 'ORDERLY_SMTP_SECURITY': 'none', 'ORDERLY_MAIL_FROM': MAIL_FROM,
             'ORDERLY_ADMIN_PASSWORD': 'not used: the shop exists'}

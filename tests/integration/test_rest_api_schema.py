@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -35,8 +34,8 @@ EXCLUDED_CHECKS = [checks.positive_data_acceptance]
 class LiveApi:
     """The API on a real port, in a thread with its own event loop and database (a shop, orders and a key)."""
 
-    def __init__(self, database: Path) -> None:
-        self.database, self.secret = database, ''
+    def __init__(self, database_url: str) -> None:
+        self.database_url, self.secret = database_url, ''
         with socket.socket() as probe:
             probe.bind(('127.0.0.1', 0))
             self.port = probe.getsockname()[1]
@@ -51,7 +50,7 @@ class LiveApi:
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI):
-        await open_database(f'sqlite://{self.database}')
+        await open_database(self.database_url)
         await ensure_demo_shop(admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD)
         shop = await default_shop()
         for _ in range(3):
@@ -75,8 +74,8 @@ class LiveApi:
 
 
 @pytest.fixture(scope='module')
-def live_api(tmp_path_factory) -> Iterator[LiveApi]:
-    with LiveApi(tmp_path_factory.mktemp('api') / 'orderly.sqlite3') as api:
+def live_api(tmp_path_factory, new_database_url) -> Iterator[LiveApi]:
+    with LiveApi(new_database_url(tmp_path_factory.mktemp('api'))) as api:
         yield api
 
 
