@@ -40,6 +40,15 @@ class Settings(BaseSettings):
                                                "subject): mailto:… or https://…; default mailto: the shop's address.")
     push_timeout: float = Field(10, gt=0, le=30, description='Seconds to wait for a push service to accept a '
                                                             'notification before trying again later.')
+    outbox_lease_seconds: float = Field(60, ge=1, le=3600, description='How long a worker keeps an outbox message '
+                                                                      'it took; if its instance dies, another one '
+                                                                      'sends the message after this. Over 30 with '
+                                                                      'API PUSH: one request may take 17 s.')
+    outbox_poll_seconds: float = Field(5, gt=0, le=300, description='How often each instance looks for due outbox '
+                                                                    'messages (retries, rows of other instances).')
+    log_format: Literal['text', 'json'] = Field('text', description='text: one readable line per event; json: one '
+                                                                   'JSON object per line (time, level, logger, '
+                                                                   'message, order_code, shop) for a log collector.')
     mollie_api_key: SecretStr | None = Field(None, description='Mollie API key (test_… or live_…; never logged). '
                                                                'Unset: only the built-in demo provider takes payments.')
     mollie_api_url: str = Field('https://api.mollie.com', description="Mollie's Payments API; for development a "

@@ -1,4 +1,5 @@
-"""Composes Orderly: settings, database, pages. `python main.py` runs it; `python main.py --help` lists settings."""
+"""Composes Orderly: settings, database, pages. `python main.py` runs it; `python main.py --help` lists settings;
+`python main.py migrate` and `python main.py backup PATH` do their work and exit."""
 
 import argparse
 import gc
@@ -7,6 +8,7 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from nicegui import app, ui
 from tortoise.contrib.fastapi import register_tortoise
@@ -15,15 +17,19 @@ from config import Settings, settings_help
 from domain.events import OutboxQueued, hub
 from domain.seed import ensure_demo_shop
 from integrations.api import mount_api
+from integrations.commands import add_commands, run_command
 from integrations.database import tortoise_config
+from integrations.health import add_health_routes
 from integrations.invoice_handler import InvoiceHandler
+from integrations.logging_setup import configure_logging
 from integrations.mail import mail_handler
 from integrations.outbox_dispatcher import OutboxDispatcher
 from integrations.payments import close_providers, payment_providers
 from integrations.payments.auto_cancel import UnpaidOrderSweeper
 from integrations.pdf import opt_out_of_usage_statistics
+from integrations.pg_events import PgEventBridge, is_postgres
 from integrations.push import ensure_vapid_keys, push_handler
-from integrations.search_index import ensure_order_search_index
+from integrations.schema_migrations import migrate_database
 from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
 from ui.admin.pwa import add_routes as add_pwa_routes
@@ -32,10 +38,11 @@ from ui.storefront.payment import add_routes as add_payment_routes
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
 
 
-def parse_arguments() -> None:
+def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Orderly: order management for webshop merchants.',
                                      epilog=settings_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.parse_args()
+    add_commands(parser)  # migrate, backup PATH
+    return parser.parse_args()
 
 
 def run_in_lifespan(startup: Callable[[], Awaitable[None]],
@@ -61,7 +68,7 @@ def compose(settings: Settings) -> None:
     """Wire the database, the demo shop, the outbox dispatcher and the pages into NiceGUI's app."""
     hub.clear()  # subscribers of a previous composition (tests re-run this file) must not linger
     opt_out_of_usage_statistics()  # before any PDF: borb would post usage data and take over SIGINT/SIGTERM
-    register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=True)
+    register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=False)
 
     async def seed() -> None:
         admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
@@ -70,16 +77,23 @@ def compose(settings: Settings) -> None:
             # printed once, to the console only: it is never written to a log file
             print(f'\nDemo shop created. Admin: {settings.admin_email}  password: {generated}\n', flush=True)
 
-    run_in_lifespan(ensure_order_search_index)
+    # first: the committed migrations/ the database lacks, then the search index (one instance at a time)
+    run_in_lifespan(migrate_database)
     run_in_lifespan(seed)
     run_in_lifespan(ensure_vapid_keys)  # once, on first start: browsers subscribe with the public key
-    webhooks = WebhookHandler()
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    webhooks = WebhookHandler(budget=lease * 0.6)
     run_in_lifespan(webhooks.open, webhooks.aclose)  # closes its connections after the dispatcher stopped
     # one process at a time listens on a host and port: that is the dispatcher's slot for its leases
     dispatcher = OutboxDispatcher([mail_handler(settings), webhooks, push_handler(settings), InvoiceHandler()],
-                                  slot=f'{socket.gethostname()}:{settings.port}')
+                                  slot=f'{socket.gethostname()}:{settings.port}', lease=lease,
+                                  poll_seconds=settings.outbox_poll_seconds)
     hub.subscribe(OutboxQueued, dispatcher.wake)
+    if is_postgres(settings.effective_database_url):  # several instances: their hubs hear each other's events
+        events = PgEventBridge(settings.effective_database_url, hub)
+        run_in_lifespan(events.start, events.stop)
     run_in_lifespan(dispatcher.start, dispatcher.stop)
+    add_health_routes(app, dispatcher_running=lambda: dispatcher.running)  # /healthz, /readyz: no session
     mount_api(app)  # /api/v1 for other programs, with its own OpenAPI and docs
     # the built-in demo provider (/pay/demo) and, with an API key, Mollie
     providers = payment_providers(
@@ -99,14 +113,19 @@ def compose(settings: Settings) -> None:
 
 
 if __name__ in {'__main__', '__mp_main__'}:
+    arguments = None if TESTING else parse_arguments()
+    settings = Settings()
+    if TESTING:  # pytest keeps its own log handlers
+        logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    else:
+        configure_logging(settings.log_format)  # ORDERLY_LOG_FORMAT: text or json, one line per event
+    if arguments is not None and arguments.command:  # migrate, backup PATH: do the work and exit, no web server
+        raise SystemExit(run_command(arguments, settings))
     if not TESTING:
-        parse_arguments()
         # Each open admin page holds ~2,000 Python objects; with hundreds open, the default threshold (700) runs
         # a collection many times per live push, and full collections stall every page (bench/live.py: p95 at
         # 200 pages halves with this).
         gc.set_threshold(20_000)
-    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
-    settings = Settings()
     compose(settings)
     ui.run(host=settings.host, port=settings.port, title='Orderly', storage_secret=settings.ensure_secret_key(),
            reload=False, show=False, favicon='🧾')

@@ -1,5 +1,6 @@
 """The merchant works an order: status and reference, with history, optional customer mail and no lost update."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,6 +16,8 @@ from domain.outbox import enqueue, new_message
 from domain.statuses import ALLOWED_CHANGES, OrderStatus, check_status_change
 from domain.webhook_payload import ORDER_STATUS_CHANGED, order_data
 from domain.webhooks import event_messages, subscribers
+
+log = logging.getLogger(__name__)
 
 
 class ChangedMeanwhile(OrderlyError):
@@ -154,6 +157,8 @@ async def _save(connection: BaseDBAsyncClient, order: Order, status: OrderStatus
 
 async def _announce(orders: list[Order], actor: str, queued: int) -> None:
     for order in orders:
+        log.info('order status changed to %s', order.status.value, extra={'order_code': order.code,
+                                                                           'shop': order.shop_id})
         await hub.publish(OrderStatusChanged(shop_id=order.shop_id, order_id=order.id, code=order.code,
                                              status=order.status, version=order.version, actor=actor))
     if queued:

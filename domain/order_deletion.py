@@ -3,6 +3,7 @@
 An invoiced order is never removed: it stays for the accounts, so "delete" cancels it and credits its invoices.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,6 +21,8 @@ from domain.outbox import enqueue
 from domain.statuses import OrderStatus
 from domain.webhook_payload import ORDER_DELETED, order_data
 from domain.webhooks import event_messages, subscribers
+
+log = logging.getLogger(__name__)
 
 
 class DeletionNotConfirmed(OrderlyError):
@@ -66,6 +69,7 @@ async def delete_order(*, shop_id: int, order_id: int, typed_code: str, actor: s
             messages = await _remove(connection, order, actor)
     if invoiced:
         return await _cancel_and_credit(order, actor)
+    log.info('order deleted', extra={'order_code': order.code, 'shop': shop_id})
     await hub.publish(OrderDeleted(shop_id=shop_id, order_id=order_id, code=order.code, actor=actor))
     if messages:
         await hub.publish(OutboxQueued(shop_id=shop_id, count=len(messages)))

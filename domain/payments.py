@@ -8,6 +8,7 @@ moves the order and queues its side effects. The domain speaks to providers only
 integrations/payments/ implements it.
 """
 
+import logging
 import re
 import uuid
 from collections.abc import Mapping
@@ -30,6 +31,8 @@ from domain.outbox import enqueue, new_message
 from domain.statuses import OrderStatus, is_payable
 from domain.webhook_payload import ORDER_PAID, order_data, utc_text
 from domain.webhooks import event_messages, subscribers
+
+log = logging.getLogger(__name__)
 
 PAYMENT_OK = 'Your payment is OK.'
 MAX_ATTEMPTS = 5  # payment attempts of one order within ATTEMPT_WINDOW; more are refused and flagged
@@ -186,6 +189,7 @@ async def mark_as_paid(*, shop_id: int, order_id: int, actor: str, method: str =
 
 
 async def _announce(order: Order, queued: int, actor: str) -> None:
+    log.info('order paid: status %s', order.status.value, extra={'order_code': order.code, 'shop': order.shop_id})
     await hub.publish(OrderStatusChanged(shop_id=order.shop_id, order_id=order.id, code=order.code,
                                          status=order.status, version=order.version, actor=actor))
     if queued:

@@ -4,10 +4,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from integrations.search_index import ensure_order_search_index
+from integrations.schema_migrations import APPS, migrate_database
 
-MODELS = ['domain.models']
 SQLITE_PRAGMAS = {'journal_mode': 'WAL', 'synchronous': 'NORMAL', 'busy_timeout': '5000'}
 
 
@@ -26,14 +26,26 @@ def database_url(url: str) -> str:
 def tortoise_config(url: str) -> dict:
     return {
         'connections': {'default': database_url(url)},
-        'apps': {'models': {'models': MODELS, 'default_connection': 'default'}},
+        'apps': APPS,
         'use_tz': True,
         'timezone': 'UTC',
     }
 
 
-async def open_database(url: str) -> None:
-    """Connect and create missing tables (scripts, benchmarks and tests outside the web app)."""
+async def open_database(url: str) -> list[str]:
+    """Connect and bring the schema up to date (scripts, benchmarks, tests and `python main.py migrate`);
+    returns the names of the migrations applied."""
+    # Tortoise caches each model's INSERT by connection name, not by dialect: a process that opened SQLite before
+    # (tests of both) would send PostgreSQL SQLite's `?` placeholders
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    await Tortoise.generate_schemas(safe=True)
-    await ensure_order_search_index()
+    return await migrate_database()
+
+
+def __getattr__(name: str) -> dict:
+    # `tortoise makemigrations` / `tortoise migrate` (pyproject's [tool.tortoise]) read the config of the settings
+    if name == 'TORTOISE_ORM':
+        from config import Settings  # only then: importing this module must not read the environment
+
+        return tortoise_config(Settings().effective_database_url)
+    raise AttributeError(name)

@@ -64,6 +64,11 @@ class OutboxDispatcher:
         for event in self._wake.values():
             event.set()
 
+    @property
+    def running(self) -> bool:
+        """Whether its workers run (started, not stopped, none crashed): /readyz asks."""
+        return bool(self._loops) and not any(task.done() for task in self._loops)
+
     async def start(self) -> None:
         """Start the workers; a second call while they run does nothing (NiceGUI's tests nest the app's lifespan)."""
         if self._loops:
@@ -101,11 +106,15 @@ class OutboxDispatcher:
 
         For scripts and tests that want no background worker.
         """
-        handled = 0
+        handled, loop = 0, asyncio.get_running_loop()
         for handler in self.handlers.values():
-            while batch := await claim_due(worker=self.worker, channels=[handler.channel], limit=handler.batch_size,
-                                           lease=self.lease):
-                await self._deliver(handler, batch)
+            while True:
+                claimed_at = loop.time()
+                batch = await claim_due(worker=self.worker, channels=[handler.channel], limit=handler.batch_size,
+                                        lease=self.lease)
+                if not batch:
+                    break
+                await self._deliver(handler, batch, claimed_at)
                 handled += len(batch)
         return handled
 
@@ -114,6 +123,7 @@ class OutboxDispatcher:
         while True:
             await slots.acquire()
             wake.clear()  # before claiming: a wake-up during the claim is not lost
+            claimed_at = asyncio.get_running_loop().time()
             try:
                 batch = await claim_due(worker=self.worker, channels=[handler.channel], limit=handler.batch_size,
                                         lease=self.lease)
@@ -130,16 +140,17 @@ class OutboxDispatcher:
                 finally:
                     tick.cancel()
                 continue
-            task = asyncio.create_task(self._deliver(handler, batch), name=f'deliver {handler.channel}')
+            task = asyncio.create_task(self._deliver(handler, batch, claimed_at), name=f'deliver {handler.channel}')
             self._deliveries.add(task)
             task.add_done_callback(self._deliveries.discard)
             task.add_done_callback(lambda _: slots.release())
 
-    async def _deliver(self, handler: DeliveryHandler, batch: list[OutboxMessage]) -> None:
-        # the lease must outlive the attempt, or another worker would send the batch a second time meanwhile
+    async def _deliver(self, handler: DeliveryHandler, batch: list[OutboxMessage], claimed_at: float) -> None:
+        # The lease must outlive the attempt, or another worker would send the batch a second time meanwhile. It runs
+        # from the claim: time spent waiting for a pooled connection or a busy event loop before the attempt counts.
         limit = self.lease.total_seconds() * 0.75
         try:
-            async with asyncio.timeout(limit):
+            async with asyncio.timeout_at(claimed_at + limit):
                 outcomes = list(await handler.deliver(batch))
             if len(outcomes) != len(batch):
                 raise ValueError(f'{handler.channel} handler gave {len(outcomes)} outcomes for {len(batch)} messages')
@@ -148,6 +159,9 @@ class OutboxDispatcher:
         except Exception as error:
             log.exception('%s handler failed on %d messages', handler.channel, len(batch))
             outcomes = [TemporaryFailure(f'internal error: {type(error).__name__}')] * len(batch)
+        for message, outcome in zip(batch, outcomes, strict=True):
+            log.info('%s %s: %s', handler.channel, message.event, type(outcome).__name__,
+                     extra={'order_code': message.order_code, 'shop': message.shop_id})
         failed = sum(not isinstance(outcome, Delivered) for outcome in outcomes)
         if failed:
             log.info('%s: %d of %d messages not delivered this time', handler.channel, failed, len(batch))
