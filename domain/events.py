@@ -73,6 +73,12 @@ class DeliveriesRecorded:
     dead: int  # given up
 
 
+@dataclass(frozen=True)
+class Resync:
+    """Events from other instances may have been missed (their connection was lost and is back): live pages
+    reload what they show."""
+
+
 Handler = Callable[[Any], Awaitable[None] | None]
 
 
