@@ -4,6 +4,7 @@ import logging
 import secrets
 from decimal import Decimal
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.admins import add_admin
@@ -23,10 +24,21 @@ DEMO_PRODUCTS = [
 
 
 async def ensure_demo_shop(*, admin_email: str, admin_password: str | None) -> str | None:
-    """Create the demo shop on an empty database; return the generated admin password if one was made."""
+    """Create the demo shop on an empty database; return the generated admin password if one was made.
+    Instances starting together on one fresh database race here: the shop's unique code prefix lets one win."""
     if await Shop.exists():
         return None
     generated = None if admin_password else secrets.token_urlsafe(12)
+    try:
+        await _create_demo_shop(admin_email, admin_password or generated)
+    except IntegrityError:
+        if not await Shop.exists():
+            raise
+        return None  # another instance created it meanwhile
+    return generated
+
+
+async def _create_demo_shop(admin_email: str, admin_password: str) -> None:
     async with in_transaction():
         shop = await Shop.create(name='Demo shop', code_prefix='DEMO', currency='EUR', timezone='Europe/Brussels',
                                  email='orders@demo-shop.example', shipping_cost=Decimal('6.95'),
@@ -37,7 +49,5 @@ async def ensure_demo_shop(*, admin_email: str, admin_password: str | None) -> s
                     swatch=swatch, position=index)
             for index, (name, sku, price, rate, stock, swatch) in enumerate(DEMO_PRODUCTS)
         ])
-        await add_admin(shop=shop, email=admin_email, password=admin_password or generated, name='Owner',
-                        role=AdminRole.OWNER)
+        await add_admin(shop=shop, email=admin_email, password=admin_password, name='Owner', role=AdminRole.OWNER)
     log.info('created the demo shop with %d products', len(DEMO_PRODUCTS))
-    return generated
