@@ -195,8 +195,10 @@ class WebhookHandler:
                  connect_timeout: float = 5, read_timeout: float = 10, budget: timedelta = LEASE * 0.6) -> None:
         self.batch_size, self.concurrency, self.per_endpoint = batch_size, concurrency, per_endpoint
         self.timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout)
-        self.request_limit = connect_timeout + read_timeout + 2  # a request that started gets this long, at most
         self.budget = budget.total_seconds()  # a batch ends in time for the dispatcher to record it within the lease
+        # a request that started gets this long, at most; with a short lease, half the budget, so that requests
+        # waiting for a free connection still get their turn in the same batch
+        self.request_limit = min(connect_timeout + read_timeout + 2, self.budget / 2)
         self._ssl_context: ssl.SSLContext | None = None
         self._lanes: dict[tuple[int, bool], Lanes] = {}  # by endpoint and whether local addresses are allowed
         self._tails: dict[tuple[str, str], asyncio.Future] = {}  # the last event in flight per endpoint and order
