@@ -131,20 +131,32 @@ async def claim_due(*, worker: str, channels: Sequence[str], limit: int, lease: 
                     now: datetime | None = None) -> list[OutboxMessage]:
     """Lease up to `limit` due messages of `channels` to `worker`, oldest first; nobody else gets them meanwhile.
 
-    One statement takes them, so concurrent workers never share a row. The outer conditions repeat the inner
-    ones because PostgreSQL re-checks only those when a concurrent claim changed the row first.
+    One statement takes them, so concurrent workers never share a row: SQLite has one writer; PostgreSQL locks the
+    rows it takes (`FOR UPDATE SKIP LOCKED`) and re-checks them when a concurrent claim changed them first.
     """
     if not channels or limit < 1:
         return []
     now = now or datetime.now(UTC)
     free = '(lease_expires_at IS NULL OR lease_expires_at < ?)'
     in_channels = ', '.join('?' for _ in channels)
-    rows = await fetch(
-        connections.get('default'),
-        f'UPDATE outbox_message SET leased_by = ?, lease_expires_at = ? WHERE id IN ('
-        f'SELECT id FROM outbox_message WHERE state = ? AND channel IN ({in_channels}) AND next_attempt_at <= ? '
-        f'AND {free} ORDER BY next_attempt_at, id LIMIT ?) AND state = ? AND {free} RETURNING id',
-        worker, now + lease, OutboxState.PENDING.value, *channels, now, now, limit, OutboxState.PENDING.value, now)
+    due = (f'SELECT id FROM outbox_message WHERE state = ? AND channel IN ({in_channels}) AND next_attempt_at <= ? '
+           f'AND {free} ORDER BY next_attempt_at, id LIMIT ?')
+    due_values = [OutboxState.PENDING.value, *channels, now, now, limit]
+    connection = connections.get('default')
+    if connection.capabilities.dialect == 'postgres':
+        # Rows another worker is claiming right now are passed over, not waited for. MATERIALIZED: the planner
+        # must not re-run the subquery per row, or each run would skip the rows just leased and take more.
+        rows = await fetch(
+            connection,
+            f'WITH due AS MATERIALIZED ({due} FOR UPDATE SKIP LOCKED) UPDATE outbox_message '
+            'SET leased_by = ?, lease_expires_at = ? FROM due WHERE outbox_message.id = due.id '
+            'RETURNING outbox_message.id', *due_values, worker, now + lease)
+    else:
+        rows = await fetch(
+            connection,
+            f'UPDATE outbox_message SET leased_by = ?, lease_expires_at = ? WHERE id IN ({due}) '
+            f'AND state = ? AND {free} RETURNING id',
+            worker, now + lease, *due_values, OutboxState.PENDING.value, now)
     if not rows:
         return []
     return await OutboxMessage.filter(id__in=[row['id'] for row in rows]).order_by('next_attempt_at', 'id')
@@ -165,6 +177,17 @@ async def release_leases(*, worker: str = '', slot: str = '', keep: str = '') ->
     rows = await fetch(connection, "UPDATE outbox_message SET leased_by = '', lease_expires_at = NULL "
                                    f'WHERE state = ? AND {condition} RETURNING id', OutboxState.PENDING.value, *values)
     return len(rows)
+
+
+SECRET_PAYLOAD_KEYS = frozenset({'token'})  # a mailed single-use link: kept only until its mail is out
+
+
+async def _forget_secrets(connection: BaseDBAsyncClient, sent: Sequence[OutboxMessage]) -> None:
+    """Drop the one-time links from delivered rows: whoever reads the database later cannot use them."""
+    for message in sent:
+        if SECRET_PAYLOAD_KEYS & message.payload.keys():
+            kept = {key: value for key, value in message.payload.items() if key not in SECRET_PAYLOAD_KEYS}
+            await OutboxMessage.filter(id=message.id).using_db(connection).update(payload=kept)
 
 
 async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], outcomes: Sequence[Outcome],
@@ -229,6 +252,7 @@ async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], out
                                     "last_error = '', leased_by = '', lease_expires_at = NULL "
                                     f'WHERE state = ? AND id IN ({", ".join("?" for _ in delivered)})',
                         OutboxState.DELIVERED.value, now, OutboxState.PENDING.value, *delivered)
+            await _forget_secrets(connection, [m for m in messages if m.id in delivered])
         if failures:
             # Only while the lease is still ours: a worker that lost it leaves the row to the one that took it.
             await connection.execute_many(for_dialect(_RECORD_FAILURE, connection.capabilities.dialect), failures)
