@@ -30,10 +30,10 @@ async def sign_in(user: User, email: str = ADMIN_EMAIL, password: str = ADMIN_PA
         await user.should_see(marker='search', retries=50)
 
 
-async def customer_orders(name: str = 'Ann Peeters', quantity: int = 1) -> str:
+async def customer_orders(name: str = 'Ann Peeters', quantity: int = 1, email: str = 'ann@example.com') -> str:
     shop = await default_shop()
     product = await Product.get(sku='FLT-100')
-    form = parse_checkout({'name': name, 'email': 'ann@example.com', 'street': 'Kerkstraat 1', 'postal_code': '9000',
+    form = parse_checkout({'name': name, 'email': email, 'street': 'Kerkstraat 1', 'postal_code': '9000',
                            'city': 'Gent', 'lines': [{'product_id': product.id, 'quantity': quantity}],
                            'idempotency_key': secrets.token_urlsafe(18)})
     return (await place_order(shop=shop, form=form)).code
@@ -92,12 +92,14 @@ async def test_new_order_appears_live_at_the_top(user: User):
 
 
 async def test_filtered_view_does_not_jump_but_counts_new_orders(user: User):
-    await customer_orders('Ann Peeters')
+    ann = await customer_orders('Ann Peeters')
+    await customer_orders('Bert Claes', email='bert@example.com')
     await sign_in(user)
     user.find(marker='search').type('Ann')
     user.find(marker='search').trigger('keydown.enter')
+    await eventually(lambda: [row['code'] for row in table_rows(user)] == [ann])  # the search has been applied
     before = [row['code'] for row in table_rows(user)]
-    code = await customer_orders('Dirk Other')
+    code = await customer_orders('Dirk Other')  # ann@example.com: it matches the search too
     await user.should_see('1 new order')
     assert [row['code'] for row in table_rows(user)] == before
     user.find(marker='new-orders').click()
