@@ -36,6 +36,16 @@ SCHEMA_TEMPLATE = 'orderly_schema'
 T = TypeVar('T')
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, tests that start their own PostgreSQL databases (concurrency, two instances,
+    migrations, the event bridge) are skipped: they ran, on PostgreSQL, in the SQLite pass already."""
+    if ON_POSTGRES:
+        ran = pytest.mark.skip(reason='uses PostgreSQL itself: ran in the SQLite pass already')
+        for item in items:
+            if 'postgres_server' in getattr(item, 'fixturenames', ()):
+                item.add_marker(ran)
+
+
 @pytest.fixture(scope='session')
 def postgres_server():
     """One real PostgreSQL server for the whole run (Debian's `postgresql` package); tests take fresh databases."""

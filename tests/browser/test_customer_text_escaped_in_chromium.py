@@ -24,7 +24,8 @@ def shows_text_and_runs_nothing(screen, *texts: str) -> None:
     screen.wait(0.6)  # an image that fails to load fires its onerror at once; give it time anyway
     with pytest.raises(NoAlertPresentException):
         screen.selenium.switch_to.alert  # noqa: B018  the property raises when no alert is open
-    assert not screen.selenium.find_elements(By.CSS_SELECTOR, 'img[src="x"], i:not(.q-icon)')
+    with screen.implicitly_wait(0):  # looking for what must not be there: no need to wait 4 s for it each time
+        assert not screen.selenium.find_elements(By.CSS_SELECTOR, 'img[src="x"], i:not(.q-icon)')
     body = screen.selenium.find_element(By.TAG_NAME, 'body').text
     for text in texts:
         assert text in body, text

@@ -80,8 +80,15 @@ def merchant_ships(screen, code: str, tracking_code: str) -> None:
         except StaleElementReferenceException:
             screen.wait(0.2)
     screen.should_contain('Reference or tracking code')
-    screen.selenium.find_element(By.CSS_SELECTOR, '.q-dialog .q-select').click()
-    screen.click('Order shipped')
+    for _ in range(10):  # a click while the dialog is still rendering may only focus the select
+        screen.selenium.find_element(By.CSS_SELECTOR, '.q-dialog .q-select').click()
+        screen.wait(0.3)
+        options = screen.selenium.find_elements(By.XPATH, '//*[contains(@class, "q-menu")]//*[text()="Order shipped"]')
+        if options and options[0].is_displayed():
+            options[0].click()
+            break
+    else:
+        raise AssertionError('the status menu did not open')
     field(screen, 'Reference or tracking code').send_keys(tracking_code)
     screen.click('Send an e-mail to the customer with this status update')
     screen.click('Save')
@@ -155,7 +162,8 @@ def test_checkout_offers_an_account_or_asks_for_one_as_the_owner_set(laptop):
     set_accounts('required')
     screen.open('/checkout')
     screen.should_contain('Log in or create an account to order')
-    assert not screen.selenium.find_elements(By.XPATH, '//button[.//span[text()="Place order"]]')
+    with screen.implicitly_wait(0):
+        assert not screen.selenium.find_elements(By.XPATH, '//button[.//span[text()="Place order"]]')
     both_widths(screen, 'checkout-required')
     screen.click('Create an account')
     screen.should_contain('Create my account')
