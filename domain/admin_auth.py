@@ -1,8 +1,10 @@
-"""Admin sign-in: argon2 passwords, throttled guessing, sessions that logout ends everywhere."""
+"""Admin sign-in: argon2 passwords, throttled guessing (shared with customer accounts), sessions that logout ends
+everywhere."""
 
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +25,10 @@ class LoginRefused(OrderlyError):
     """Wrong e-mail or password, or too many attempts."""
 
 
+class TooManyFailures(LoginRefused):
+    """Too many wrong passwords lately from this address or for this account: not even checked."""
+
+
 @dataclass(frozen=True)
 class SignedInAdmin:
     """Who is behind a session: what pages and handlers check before they act."""
@@ -38,33 +44,41 @@ class SignedInAdmin:
         return self.role is AdminRole.OWNER
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a session or link token: its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def _recent_failures(*keys: str) -> int:
+async def password_matches(keys: Sequence[str], password_hash: str | None, password: str, *,
+                           slow: bool = True) -> bool:
+    """Whether `password` matches `password_hash` (None: no such account, checked against a dummy hash at the same
+    argon2 cost). Raise `TooManyFailures` after `MAX_FAILURES` misses for any of `keys` (an address, an account)
+    within `FAILURE_WINDOW`; a miss counts for every key and, `slow`, is answered after `FAILED_LOGIN_DELAY`."""
     since = datetime.now(UTC) - FAILURE_WINDOW
-    counts = [await LoginFailure.filter(key=key, created_at__gte=since).count() for key in keys]
-    return max(counts)
+    if max([await LoginFailure.filter(key=key, created_at__gte=since).count() for key in keys]) >= MAX_FAILURES:
+        raise TooManyFailures('Too many failed sign-ins. Please wait 15 minutes and try again.')
+    valid = await asyncio.to_thread(verify_password, password_hash or _DUMMY_HASH, password)
+    if password_hash and valid:
+        return True
+    await LoginFailure.bulk_create([LoginFailure(key=key, created_at=datetime.now(UTC)) for key in keys])
+    if slow:
+        await asyncio.sleep(FAILED_LOGIN_DELAY)
+    return False
 
 
 async def sign_in(*, shop: Shop, email: str, password: str, address: str) -> str:
     """Check the password and open a session; return its token (kept by the browser). Raise `LoginRefused`."""
     email = email.strip().lower()
-    keys = (f'ip:{address}', f'account:{shop.id}:{email}')
-    if await _recent_failures(*keys) >= MAX_FAILURES:
-        raise LoginRefused('Too many failed sign-ins. Please wait 15 minutes and try again.')
     admin = await AdminUser.get_or_none(shop_id=shop.id, email=email)
-    valid = await asyncio.to_thread(verify_password, admin.password_hash if admin else _DUMMY_HASH, password)
+    valid = await password_matches((f'ip:{address}', f'account:{shop.id}:{email}'),
+                                   admin.password_hash if admin else None, password)
     now = datetime.now(UTC)
-    if not (admin and valid):
-        await LoginFailure.bulk_create([LoginFailure(key=key, created_at=now) for key in keys])
+    if not valid:
         await write_log(connections.get('default'), shop_id=shop.id, order=None, kind='admin.login_failed',
                         actor=email[:254], message=f'Failed sign-in for {email[:254]} from {address}', now=now)
-        await asyncio.sleep(FAILED_LOGIN_DELAY)
         raise LoginRefused('Wrong e-mail or password.')
     token = secrets.token_urlsafe(32)
-    await AdminSession.create(shop_id=shop.id, admin=admin, token_hash=_token_hash(token), created_at=now)
+    await AdminSession.create(shop_id=shop.id, admin=admin, token_hash=token_hash(token), created_at=now)
     await write_log(connections.get('default'), shop_id=shop.id, order=None, kind='admin.login', actor=admin.email,
                     message=f'{admin.email} signed in from {address}', now=now)
     return token
@@ -74,7 +88,7 @@ async def session_admin(token: str | None) -> SignedInAdmin | None:
     """The admin behind a live session token, or None (unknown, revoked, or the admin was removed)."""
     if not token:
         return None
-    session = await AdminSession.get_or_none(token_hash=_token_hash(token), revoked_at__isnull=True) \
+    session = await AdminSession.get_or_none(token_hash=token_hash(token), revoked_at__isnull=True) \
         .select_related('admin')
     if session is None:
         return None

@@ -12,8 +12,8 @@ from tortoise.transactions import in_transaction
 from domain import admin_auth
 from domain.errors import OrderlyError
 from domain.logs import write_log
-from domain.models import AdminRole, AdminSession, AdminUser, LoginFailure, Shop
-from domain.passwords import hash_password, verify_password
+from domain.models import AdminRole, AdminSession, AdminUser, Shop
+from domain.passwords import hash_password
 
 MIN_PASSWORD_LENGTH = 12
 _EMAIL = TypeAdapter(EmailStr)
@@ -96,7 +96,7 @@ async def change_own_account(*, shop_id: int, admin_id: int, name: str, email: s
         await _check_current_password(admin, current_password)
     async with in_transaction() as connection:
         admin = await _admin_of(shop_id, admin_id)
-        keep = admin_auth._token_hash(session_token) if session_token else None
+        keep = admin_auth.token_hash(session_token) if session_token else None
         return await _apply(connection, admin, changes, password_hash, actor=admin.email, signed_out='elsewhere',
                             keep_session=keep)
 
@@ -179,13 +179,13 @@ async def _new_password_hash(password: str) -> str:
 
 async def _check_current_password(admin: AdminUser, password: str) -> None:
     """Wrong answers count with the account's failed sign-ins, so a left-open session cannot guess it either."""
-    key = f'account:{admin.shop_id}:{admin.email}'
-    since = datetime.now(UTC) - admin_auth.FAILURE_WINDOW
-    if await LoginFailure.filter(key=key, created_at__gte=since).count() >= admin_auth.MAX_FAILURES:
-        raise InvalidAdmin('Too many wrong passwords. Please wait 15 minutes and try again.', field='current_password')
-    if not password or not await asyncio.to_thread(verify_password, admin.password_hash, password):
-        await LoginFailure.create(key=key, created_at=datetime.now(UTC))
-        await asyncio.sleep(admin_auth.FAILED_LOGIN_DELAY)
+    try:
+        valid = await admin_auth.password_matches([f'account:{admin.shop_id}:{admin.email}'], admin.password_hash,
+                                                  password)
+    except admin_auth.TooManyFailures:
+        raise InvalidAdmin('Too many wrong passwords. Please wait 15 minutes and try again.',
+                           field='current_password') from None
+    if not valid:
         raise InvalidAdmin('Your current password is not correct.', field='current_password')
 
 

@@ -5,7 +5,6 @@ The mailed links (verification, password reset) are in `domain.customer_tokens`,
 """
 
 import asyncio
-import hashlib
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated
@@ -17,12 +16,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import admin_auth
+from domain.admin_auth import token_hash
 from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.errors import OrderlyError
 from domain.logs import write_log
-from domain.models import Customer, CustomerSession, LoginFailure, Order, Shop
+from domain.models import Customer, CustomerSession, Order, Shop
 from domain.password_rule import password_problem
-from domain.passwords import hash_password, verify_password
+from domain.passwords import hash_password
 from domain.schemas import MESSAGES
 
 MAX_ADDRESSES = 5
@@ -58,10 +58,6 @@ class Address(BaseModel):
 
 def normal_email(email: str) -> str:
     return email.strip().lower()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _checked_email(email: str) -> str:
@@ -134,15 +130,14 @@ async def authenticate(shop: Shop, *, email: str, password: str, remote: str) ->
     """The customer with this e-mail and password; raise `AccountError` (the same for an unknown e-mail and a wrong
     password, answered as slowly) or after too many failures from one address or for one account."""
     email = normal_email(email)[:254]
-    keys = (f'ip:{remote}', f'customer:{shop.id}:{email}')
-    if await admin_auth._recent_failures(*keys) >= admin_auth.MAX_FAILURES:
-        raise AccountError('Too many failed sign-ins. Please wait 15 minutes and try again.')
     customer = await Customer.get_or_none(shop_id=shop.id, email=email) if email else None
-    stored = customer.password_hash if customer is not None and customer.has_account else admin_auth._DUMMY_HASH
-    valid = await asyncio.to_thread(verify_password, stored, password[:1000])
-    if not (valid and customer is not None and customer.has_account):
-        await LoginFailure.bulk_create([LoginFailure(key=key, created_at=datetime.now(UTC)) for key in keys])
-        await asyncio.sleep(admin_auth.FAILED_LOGIN_DELAY)
+    stored = customer.password_hash if customer is not None and customer.has_account else None
+    try:
+        valid = await admin_auth.password_matches((f'ip:{remote}', f'customer:{shop.id}:{email}'), stored,
+                                                  password[:1000])
+    except admin_auth.TooManyFailures as error:
+        raise AccountError(str(error)) from None
+    if not valid:
         raise AccountError(WRONG_LOGIN)
     return customer
 
@@ -179,11 +174,12 @@ async def change_password(customer: Customer, *, current: str, new: str, remote:
                           keep_token: str | None = None) -> None:
     """Set a new password after checking the current one; every other session of the account ends."""
     fresh = await Customer.get(id=customer.id)
-    keys = (f'ip:{remote}', f'customer:{fresh.shop_id}:{fresh.email}')
-    if await admin_auth._recent_failures(*keys) >= admin_auth.MAX_FAILURES:
-        raise AccountError({'current': 'Too many wrong passwords. Please wait 15 minutes and try again.'})
-    if not await asyncio.to_thread(verify_password, fresh.password_hash, current[:1000]):
-        await LoginFailure.bulk_create([LoginFailure(key=key, created_at=datetime.now(UTC)) for key in keys])
+    try:
+        valid = await admin_auth.password_matches((f'ip:{remote}', f'customer:{fresh.shop_id}:{fresh.email}'),
+                                                  fresh.password_hash, current[:1000], slow=False)
+    except admin_auth.TooManyFailures:
+        raise AccountError({'current': 'Too many wrong passwords. Please wait 15 minutes and try again.'}) from None
+    if not valid:
         raise AccountError({'current': 'This is not your current password.'})
     check_new_password(new, email=fresh.email, name=fresh.name, field='new')
     password_hash = await asyncio.to_thread(hash_password, new)
