@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from domain.errors import OrderlyError
 from domain.events import OrderDeleted, OutboxQueued, hub
-from domain.invoices import credit_order
+from domain.invoices import InvoiceKind, credit_order
 from domain.logs import write_log
 from domain.models import Invoice, Order, OrderLine, Product
 from domain.order_changes import StatusUpdate, change_status
@@ -77,11 +77,16 @@ async def delete_order(*, shop_id: int, order_id: int, typed_code: str, actor: s
 
 
 async def _cancel_and_credit(order: Order, actor: str) -> Deletion:
-    if order.status is not OrderStatus.CANCELLED:
+    started = datetime.now(UTC)
+    cancelled_now = order.status is not OrderStatus.CANCELLED
+    if cancelled_now:
         await change_status(shop_id=order.shop_id, order_id=order.id, expected_version=order.version,
                             update=StatusUpdate(OrderStatus.CANCELLED, reference=order.reference), actor=actor,
                             confirmed=True)
     notes = await credit_order(shop_id=order.shop_id, order_id=order.id, actor=actor)
+    if not notes and cancelled_now:  # the credit queued by this very cancellation was delivered first
+        notes = await Invoice.filter(shop_id=order.shop_id, order_id=order.id, kind=InvoiceKind.CREDIT_NOTE,
+                                     issued_at__gte=started).order_by('id')
     return Deletion(order.code, deleted=False, credit_notes=tuple(note.number for note in notes))
 
 

@@ -117,6 +117,25 @@ async def test_a_cancelled_invoice_gets_a_credit_note_and_keeps_the_invoice(shop
         await issue_credit_note(shop_id=shop.id, invoice_id=invoice.id, actor='owner@x', now=NOW)
 
 
+async def test_deleting_reports_the_credit_note_when_the_queued_credit_was_delivered_first(shop, monkeypatch):
+    """The dispatcher may deliver the cancellation's queued credit before `delete_order` credits the order itself:
+    the merchant is still told which credit note their deletion issued, not that it was "already credited"."""
+    from domain import order_deletion
+    order = await order_with_two_rates(shop)
+    await issue_invoice(shop_id=shop.id, order_id=order.id, actor='owner@x', now=NOW)
+    real_change_status = order_deletion.change_status
+
+    async def cancel_then_dispatcher_credits(**arguments):
+        changed = await real_change_status(**arguments)
+        assert len(await credit_order(shop_id=shop.id, order_id=order.id, actor='system')) == 1
+        return changed
+
+    monkeypatch.setattr(order_deletion, 'change_status', cancel_then_dispatcher_credits)
+    done = await delete_order(shop_id=shop.id, order_id=order.id, typed_code=order.code, actor='owner@x')
+    note = await Invoice.get(order_id=order.id, kind=InvoiceKind.CREDIT_NOTE)
+    assert done.credit_notes == (note.number,) and f'credit note {note.number} issued' in done.message
+
+
 def test_number_formats():
     assert format_number('{year}-{seq:06d}', year=2026, seq=42) == '2026-000042'
     assert format_number('F{seq}', year=2026, seq=7) == 'F7'
