@@ -41,6 +41,7 @@ from domain.models import Product
 from domain.schemas import parse_checkout
 from domain.seed import ensure_demo_shop
 from integrations.database import open_database
+from ui.admin.orders_toolbar import TEST_ORDER_EVENT
 
 ROOT = Path(__file__).resolve().parent.parent
 P95_LIMIT_MS = {50: 100, 200: 250}
@@ -204,16 +205,17 @@ class Page:
             'request_id': request['request_id'], 'client_id': self.client_id,
             'result': True if '__IS_DRAWER_OPEN__' in request['code'] else None}]))
 
-    def listener(self, label: str, event_type: str) -> tuple[int, str]:
-        """The element showing `label` and its listener for `event_type`, as the browser knows them."""
+    def listener(self, label: str | None, event_type: str) -> tuple[int, str]:
+        """The element showing `label` and its listener for `event_type`, as the browser knows them; with no label,
+        the page's listener for a page event (NiceGUI's `emitEvent`, e.g. the orders toolbar's buttons)."""
         for element_id, element in self.elements.items():
-            if label in (element.get('text'), element.get('props', {}).get('label')):
+            if label is None or label in (element.get('text'), element.get('props', {}).get('label')):
                 for event in element.get('events', []):
                     if event['type'] == event_type:
                         return int(element_id), event['listener_id']
         raise LookupError(f'no {event_type} listener on "{label}"')
 
-    async def emit(self, label: str, event_type: str, *args: object) -> None:
+    async def emit(self, label: str | None, event_type: str, *args: object) -> None:
         element_id, listener_id = self.listener(label, event_type)
         await self.ws.send_str('42' + json.dumps(['event', {
             'id': element_id, 'client_id': self.client_id, 'listener_id': listener_id,
@@ -256,7 +258,7 @@ def percentile(values: list[float], p: float) -> float:
 
 async def place_and_wait(clicker: Page, pages: list[Page]) -> Push:
     push = Page.push = Push(pages)
-    await clicker.emit('Create test order', 'click')
+    await clicker.emit(None, TEST_ORDER_EVENT)  # the toolbar's "Create test order"
     try:
         await asyncio.wait_for(push.done.wait(), ARRIVAL_TIMEOUT)
     except TimeoutError:

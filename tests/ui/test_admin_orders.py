@@ -4,6 +4,7 @@ import asyncio
 import secrets
 
 import pytest
+from nicegui import events
 from nicegui.testing import User
 
 from domain import admin_auth
@@ -27,7 +28,7 @@ async def sign_in(user: User, email: str = ADMIN_EMAIL, password: str = ADMIN_PA
     user.find(marker='password').type(password)
     user.find(marker='sign-in').click()
     if ok:  # argon2 takes its time: wait for the grid longer than should_see's default
-        await user.should_see(marker='search', retries=50)
+        await user.should_see(marker='orders-toolbar', retries=50)
 
 
 async def customer_orders(name: str = 'Ann Peeters', quantity: int = 1, email: str = 'ann@example.com') -> str:
@@ -45,6 +46,22 @@ async def eventually(condition, seconds: float = 3) -> None:
             return
         await asyncio.sleep(0.05)
     assert condition()
+
+
+def emit_page_event(user: User, event: str, args: dict | None = None) -> None:
+    """What the page's own HTML sends with NiceGUI's `emitEvent` (the header's sign-out, the orders toolbar)."""
+    layout = user.client.layout
+    listeners = [listener for listener in layout._event_listeners.values() if listener.type == event]
+    assert listeners, f'the page does not listen for {event}'
+    with user.client:
+        for listener in listeners:
+            events.handle_event(listener.handler,
+                                events.GenericEventArguments(sender=layout, client=user.client, args=args or {}))
+
+
+def search(user: User, text: str, status: str = '') -> None:
+    """Type `text` into the orders toolbar's search, with `status` chosen, and press Enter."""
+    emit_page_event(user, 'orders_filter', {'search': text, 'status': status})
 
 
 def table_rows(user: User) -> list[dict]:
@@ -74,7 +91,7 @@ async def test_owner_signs_in_and_sees_the_orders_newest_first(user: User):
 async def test_empty_grid_offers_a_test_order_that_takes_the_customers_path(user: User):
     await sign_in(user)
     await user.should_see('No orders yet.')
-    user.find('Create test order').click()
+    user.find(marker='empty-test-order').click()
     await user.should_see('New order DEMO-')
     order = await Order.get()
     assert order.is_test
@@ -95,8 +112,7 @@ async def test_filtered_view_does_not_jump_but_counts_new_orders(user: User):
     ann = await customer_orders('Ann Peeters')
     await customer_orders('Bert Claes', email='bert@example.com')
     await sign_in(user)
-    user.find(marker='search').type('Ann')
-    user.find(marker='search').trigger('keydown.enter')
+    search(user, 'Ann')
     await eventually(lambda: [row['code'] for row in table_rows(user)] == [ann])  # the search has been applied
     before = [row['code'] for row in table_rows(user)]
     code = await customer_orders('Dirk Other')  # ann@example.com: it matches the search too
@@ -112,7 +128,7 @@ async def test_two_admins_see_each_others_test_orders_live(user: User, create_us
     await sign_in(user)
     await sign_in(other)
     await other.should_see('No orders yet.')
-    user.find('Create test order').click()
+    user.find(marker='empty-test-order').click()
     await user.should_see('New order DEMO-', retries=20)
     code = (await Order.get()).code
     await eventually(lambda: [row['code'] for row in table_rows(other)] == [code])
@@ -124,9 +140,9 @@ async def test_signing_out_ends_the_session_in_every_browser(user: User, create_
     await sign_in(phone)
     await user.should_see('No orders yet.')
     await phone.should_see('No orders yet.')
-    user.find(marker='sign-out').click()
+    emit_page_event(user, 'admin_sign_out')
     await user.should_see('Sign in to Orderly', retries=20)
-    phone.find('Create test order').click()  # the phone's next action finds its session ended
+    phone.find(marker='empty-test-order').click()  # the phone's next action finds its session ended
     await phone.should_see('Your session has ended. Please sign in again.')
     assert await Order.all().count() == 0
     await phone.open('/admin/orders')
@@ -142,3 +158,22 @@ async def test_status_change_by_another_admin_updates_that_row_everywhere(user: 
                         update=StatusUpdate(OrderStatus.SHIPPED))
     await eventually(lambda: {r['code']: r['status'] for r in table_rows(user)} == {
         code: 'Order shipped', other_code: 'Order received'})
+
+
+async def test_status_filter_from_the_toolbar_and_hand_made_filter_events(user: User):
+    shipped = await customer_orders('Ann Peeters')
+    received = await customer_orders('Bert Claes', email='bert@example.com')
+    order = await Order.get(code=shipped)
+    await change_status(shop_id=order.shop_id, order_id=order.id, expected_version=1, actor='clerk@demo-shop.example',
+                        update=StatusUpdate(OrderStatus.SHIPPED))
+    await sign_in(user)
+    search(user, '', 'shipped')
+    await eventually(lambda: [row['code'] for row in table_rows(user)] == [shipped])
+    search(user, 'bert', 'shipped')  # both at once: nothing matches
+    await eventually(lambda: table_rows(user) == [])
+    # what a browser's own script could send instead: an unknown status, a number, a huge search: no filter, no error
+    for args in ({'search': '', 'status': 'deleted'}, {'search': 42, 'status': ['shipped']}, 'not a dict'):
+        emit_page_event(user, 'orders_filter', args)  # type: ignore[arg-type]
+        await eventually(lambda: {row['code'] for row in table_rows(user)} == {shipped, received})
+    search(user, 'x' * 10_000)
+    await eventually(lambda: table_rows(user) == [])

@@ -129,7 +129,9 @@ async def test_owner_cannot_set_their_own_password_in_the_dialog(user: User):
 async def test_employee_changes_their_own_password_from_the_header(user: User):
     await add_admin(shop=await default_shop(), email=EMPLOYEE, password=EMPLOYEE_PASSWORD)
     await sign_in(user, email=EMPLOYEE, password=EMPLOYEE_PASSWORD)
-    user.find(marker='account').click()
+    await user.should_see(content=f'href="/admin/account" class="text-sm text-white opacity-80', retries=50)
+    await user.should_see(content=f'>{EMPLOYEE}</a>')  # the header links their own e-mail to their account
+    await user.open('/admin/account')
     await user.should_see('Your account', retries=50)
     user.find(marker='new_password').type('my brand new password')
     user.find(marker='current_password').type('not my password')
@@ -141,7 +143,7 @@ async def test_employee_changes_their_own_password_from_the_header(user: User):
     emp = await AdminUser.get(email=EMPLOYEE)
     assert verify_password(emp.password_hash, 'my brand new password')
     await user.open('/admin/orders')  # this browser's session lives on
-    await user.should_see(marker='search', retries=50)
+    await user.should_see(marker='orders-toolbar', retries=50)
 
 
 async def test_an_owner_made_employee_meanwhile_cannot_save_the_open_settings_page(user: User):

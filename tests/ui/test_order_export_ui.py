@@ -15,7 +15,7 @@ from config import Settings
 from domain import admin_auth
 from domain.models import AdminUser, LogEntry, Shop
 from tests.conftest import ADMIN_EMAIL
-from tests.ui.test_admin_orders import customer_orders, eventually, sign_in
+from tests.ui.test_admin_orders import customer_orders, emit_page_event, eventually, search, sign_in
 from ui.admin import order_export
 
 
@@ -25,7 +25,7 @@ def no_slow_answers(monkeypatch):
 
 
 async def open_dialog(user: User) -> None:
-    user.find(marker='export-csv').click()
+    emit_page_event(user, 'orders_export')
     await user.should_see(marker='export-dialog', retries=20)  # made on first use, once the session was checked
     dialog = user.find(marker='export-dialog').elements.pop()
     await eventually(lambda: dialog.value)
@@ -66,8 +66,7 @@ async def test_export_follows_the_grids_search_and_layout(user: User):
     await customer_orders('Ann Peeters', quantity=3)
     await customer_orders('Bert Claes')
     await sign_in(user)
-    user.find(marker='search').type('peeters')
-    user.find(marker='search').trigger('keydown.enter')
+    search(user, 'peeters')
     await export(user, 'One row per order line')
     rows = rows_of(user.download.http_responses[-1].content)
     assert [(row['Customer'], row['SKU'], row['Quantity']) for row in rows] == [('Ann Peeters', 'FLT-100', '3')]
@@ -79,8 +78,7 @@ async def test_export_follows_the_grids_search_and_layout(user: User):
 async def test_nothing_to_export_says_so_and_downloads_nothing(user: User):
     await customer_orders('Ann Peeters')
     await sign_in(user)
-    user.find(marker='search').type('nobody')
-    user.find(marker='search').trigger('keydown.enter')
+    search(user, 'nobody')
     await open_dialog(user)
     user.find(marker='export-start').click()
     await user.should_see('No orders match the current search and status.')
@@ -104,7 +102,7 @@ async def test_the_download_needs_the_signed_in_admin_of_that_shop(user: User):
     assert (await user.http_client.get(path[:-1] + ('A' if path[-1] != 'A' else 'B'))).status_code == 404
     assert (await user.http_client.get('/admin/exports/not-a-token')).status_code == 404
     assert (await user.http_client.get('/admin/exports/..%2F..%2Fsecret_key')).status_code == 404
-    user.find(marker='sign-out').click()
+    emit_page_event(user, 'admin_sign_out')
     await user.should_see('Sign in to Orderly')
     assert (await user.http_client.get(path)).status_code == 403  # signed out: the link is dead
 

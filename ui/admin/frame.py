@@ -1,5 +1,6 @@
 """The admin frame every merchant page shares: header with the shop, navigation, and sign-out."""
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
@@ -26,25 +27,58 @@ EVERY_ADMIN_NAVIGATION = [('Settings', [('Notifications', '/admin/settings/notif
 
 
 def navigation(admin: SignedInAdmin) -> dict[str, list[tuple[str, str, str]]]:
+    return _navigation(admin.is_owner)
+
+
+def _navigation(is_owner: bool) -> dict[str, list[tuple[str, str, str]]]:
     sections: dict[str, list[tuple[str, str, str]]] = {}
-    for section, items in NAVIGATION + (OWNER_NAVIGATION if admin.is_owner else []) + EVERY_ADMIN_NAVIGATION:
+    for section, items in NAVIGATION + (OWNER_NAVIGATION if is_owner else []) + EVERY_ADMIN_NAVIGATION:
         sections.setdefault(section, []).extend(items)
     return sections
 
 
 def navigation_html(admin: SignedInAdmin, title: str) -> str:
+    return _navigation_html(admin.is_owner, title)
+
+
+@functools.cache  # one string for all pages with the same menu, not a copy per open page
+def _navigation_html(is_owner: bool, title: str) -> str:
     def entry(label: str, target: str, icon: str, extra: str = '') -> str:
         current = ' bg-stone-100 font-medium' if label == title else ''
         return (f'<a href="{target}"{extra} class="flex items-center gap-3 px-2 py-2 rounded text-stone-800 '
                 f'no-underline hover:bg-stone-100{current}"><i class="q-icon material-icons text-2xl" '
                 f'aria-hidden="true">{icon}</i>{label}</a>')
     parts = []
-    for section, items in navigation(admin).items():
+    for section, items in _navigation(is_owner).items():
         parts.append(f'<div class="text-xs uppercase tracking-wide text-stone-500 px-2 pt-2">{section}</div>')
         parts += [entry(*item) for item in items]
     parts.append('<hr class="q-separator q-separator--horizontal my-2">')
     parts.append(entry('View the shop', '/', 'storefront', ' target="_blank" rel="noopener"'))
     return ''.join(parts)
+
+
+SIGN_OUT_EVENT = 'admin_sign_out'  # a page event (NiceGUI's emitEvent), sent by the header's sign-out button
+
+
+def header_html(shop: Shop, admin: SignedInAdmin, title: str, drawer_id: int) -> str:
+    """The menu button, the shop and page names, the admin's account (their e-mail on a laptop, an icon on a
+    phone) and sign-out, drawn as Quasar draws its flat round buttons."""
+    def round_button(icon: str, label: str, attributes: str, tag: str = 'button') -> str:
+        return (f'<{tag} {attributes} aria-label="{label}" title="{label}" class="q-btn q-btn-item non-selectable '
+                f'no-outline q-btn--flat q-btn--round text-white q-btn--actionable q-focusable q-hoverable '
+                f'no-underline"><span class="q-focus-helper"></span><span class="q-btn__content text-center col '
+                f'items-center justify-center row"><i class="q-icon notranslate material-icons" aria-hidden="true">'
+                f'{icon}</i></span></{tag}>')
+    return ('<div class="flex items-center gap-2 no-wrap">'
+            + round_button('menu', 'Menu', f'type="button" onclick="getElement({drawer_id}).toggle()"')
+            + f'<span class="text-lg font-semibold truncate max-sm:hidden">{escape(shop.name)}</span>'
+            f'<span class="text-lg sm:opacity-70 sm:ml-1 truncate">{escape(title)}</span>'
+            f'<a href="/admin/account" class="text-sm text-white opacity-80 no-underline hover:underline '
+            f'max-sm:hidden ml-auto truncate">{escape(admin.email)}</a>'
+            + round_button('account_circle', 'Your account', 'href="/admin/account"', 'a').replace(
+                'class="q-btn ', 'class="sm:hidden ml-auto q-btn ', 1)
+            + round_button('logout', 'Sign out everywhere', f'type="button" onclick="emitEvent(\'{SIGN_OUT_EVENT}\')"')
+            + '</div>')
 
 
 @contextmanager
@@ -62,24 +96,19 @@ def admin_frame(shop: Shop, admin: SignedInAdmin, title: str) -> Iterator[None]:
         app.storage.user.pop(TOKEN_KEY, None)
         ui.navigate.to('/admin/login')
 
+    # The header is one HTML element, not six elements: every element costs server memory in each open page
+    # (bench/live.py). Its menu button toggles the drawer in the browser, its sign-out button sends the page event
+    # SIGN_OUT_EVENT; only our own fixed labels and the escaped shop name and e-mail go into this HTML.
     with ui.header().classes('bg-primary text-white items-center gap-2 px-3 py-1'):
-        ui.button(icon='menu', on_click=lambda: drawer.run_method('toggle')) \
-            .props('flat round color=white aria-label="Menu"')
-        ui.html(f'<span class="text-lg font-semibold">{escape(shop.name)}</span> '
-                f'<span class="text-lg opacity-70 ml-1 max-sm:hidden">{escape(title)}</span>', sanitize=False)
-        # ml-auto instead of a ui.space(): only one of the two account links shows, and it starts the right side
-        ui.link(admin.email, '/admin/account').classes('text-sm text-white opacity-80 no-underline hover:underline '
-                                                       'max-sm:hidden ml-auto').mark('account')
-        ui.button(icon='account_circle', on_click=lambda: ui.navigate.to('/admin/account')) \
-            .props('flat round color=white aria-label="Your account"').classes('sm:hidden ml-auto')
-        ui.button(icon='logout', on_click=sign_out) \
-            .props('flat round color=white aria-label="Sign out" title="Sign out everywhere"').mark('sign-out')
+        bar = ui.html('', sanitize=False).classes('grow')
+    ui.on(SIGN_OUT_EVENT, sign_out)
     # Open above the breakpoint, closed below it, decided by the browser. Not `value=None`: NiceGUI would then ask
     # the browser for the drawer's state on every connect, and log an error when the page is left within a second.
     with ui.left_drawer(value=False).props('width=220 breakpoint=900 bordered show-if-above') \
             .classes('bg-white') as drawer:
-        # One element for the whole menu instead of three per entry: every element costs server memory per open page.
-        # Only our own fixed labels go into this HTML, never a merchant's or customer's text.
+        # One element for the whole menu instead of three per entry.
         ui.html(navigation_html(admin, title), sanitize=False).classes('w-full')
-    with ui.column().classes('w-full max-w-7xl mx-auto p-2 sm:p-4 gap-3'):
+    bar.content = header_html(shop, admin, title, drawer.id)
+    # The page's own content area, not another column inside it: one element less per open page
+    with ui.context.client.content.classes('w-full max-w-7xl mx-auto p-2 sm:p-4 gap-3'):
         yield

@@ -15,9 +15,11 @@ from domain.test_orders import place_test_order
 from ui.admin.frame import admin_frame
 from ui.admin.order_bulk import BulkBar
 from ui.admin.order_detail import open_order_dialog
-from ui.admin.order_export import export_button
+from ui.admin.order_export import export_opener
+from ui.admin.orders_toolbar import EXPORT_EVENT, FILTER_EVENT, TEST_ORDER_EVENT, TOOLBAR_HTML, parse_filter
 from ui.admin.session import admin_page, guarded
 from ui.components.event_reads import read_once
+from ui.components.page_memory import release_request
 from ui.components.live_table import put_first, remove_row, replace_row, share_columns, show_rows
 from ui.components.status_badge import COLORS
 
@@ -45,19 +47,20 @@ ROW_SLOT = r'''
   <q-td key="items" :props="props" class="max-sm:hidden">{{ props.row.items }}</q-td>
   <q-td key="total" :props="props">
     {{ props.row.total }}
-    <div class="sm:hidden"><q-badge :color="props.row.color" :label="props.row.status"/></div>
+    <div class="sm:hidden"><q-badge :color="COLOR_OF[props.row.status]" :label="props.row.status"/></div>
   </q-td>
   <q-td key="status" :props="props" class="max-sm:hidden">
-    <q-badge :color="props.row.color" :label="props.row.status"/>
+    <q-badge :color="COLOR_OF[props.row.status]" :label="props.row.status"/>
   </q-td>
 </q-tr>
-'''
+'''.replace('COLOR_OF',  # the badge's colour by status label: one key less in each row kept per open page
+            '{%s}' % ', '.join(f"'{status.label}': '{color}'" for status, color in COLORS.items()))
 
 
 def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:
     return {'id': row.id, 'code': row.code, 'created': row.created_at.astimezone(timezone).strftime('%d %b %Y %H:%M'),
             'customer': row.customer_name, 'items': row.item_count,
-            'total': format_money(row.total, row.currency), 'status': row.status.label, 'color': COLORS[row.status],
+            'total': format_money(row.total, row.currency), 'status': row.status.label,
             'is_test': row.is_test, 'version': row.version, 'fresh': fresh}
 
 
@@ -69,15 +72,11 @@ class OrdersGrid:
         self.admin = admin
         self.timezone = ZoneInfo(shop.timezone)
         self.pending_new = 0
-        with ui.row().classes('w-full items-center gap-2'):
-            self.search = ui.input(placeholder='Search code, name or e-mail').props('outlined dense clearable') \
-                .classes('grow min-w-48').mark('search')
-            self.search.on('keydown.enter', guarded(shop.id, self.reload)) \
-                .on('clear', guarded(shop.id, self.reload)).on('blur', guarded(shop.id, self.reload))
-            options = {'': 'All statuses', **{status.value: status.label for status in OrderStatus}}
-            self.status = ui.select(options, value='', on_change=guarded(shop.id, self.reload)) \
-                .props('outlined dense').classes('w-48').mark('status-filter')
-            export_button(shop, admin, self.filters)
+        self.search, self.status = '', None  # what the toolbar last sent
+        self.toolbar = ui.html(TOOLBAR_HTML, sanitize=False).classes('w-full').mark('orders-toolbar')
+        ui.on(FILTER_EVENT, guarded(shop.id, self.filter_changed))
+        ui.on(EXPORT_EVENT, guarded(shop.id, export_opener(shop, admin, self.filters, self.toolbar)))
+        ui.on(TEST_ORDER_EVENT, guarded(shop.id, self.test_order))
         # The "N new orders" button and the empty state are made when first needed: every element costs server
         # memory in each open page (bench/live.py), and most open grids need neither.
         self.new_orders: ui.button | None = None
@@ -101,7 +100,7 @@ class OrdersGrid:
                 ui.label('No orders yet.').classes('text-lg')
                 ui.label('Place a test order to see what your customers will see.').classes('text-stone-500')
                 ui.button('Create test order', icon='science', on_click=guarded(self.shop.id, self.test_order)) \
-                    .props('unelevated no-caps')
+                    .props('unelevated no-caps').mark('empty-test-order')
         if self.empty is not None:
             self.empty.set_visibility(empty)
 
@@ -122,14 +121,20 @@ class OrdersGrid:
             self.bulk.bar.move(target_index=self.table.parent_slot.children.index(self.table))  # above the table
 
     def filters(self) -> tuple[str, OrderStatus | None]:
-        return (self.search.value or '').strip(), OrderStatus(self.status.value) if self.status.value else None
+        return self.search, self.status
+
+    async def filter_changed(self, event) -> None:
+        search, status = parse_filter(event.args)
+        if (search, status) != (self.search, self.status):  # Enter may send the same twice (submit and change)
+            self.search, self.status = search, status
+            await self.reload()
 
     @property
     def at_live_top(self) -> bool:
         """True when new orders belong on screen right away: newest first, page 1, no search or filter."""
         p = self.table.pagination
         return (p.get('page') == 1 and p.get('sortBy') == 'created_at' and p.get('descending')
-                and not (self.search.value or '').strip() and not self.status.value)
+                and not self.search and self.status is None)
 
     async def load(self, pagination: dict) -> None:
         search, status = self.filters()
@@ -158,8 +163,9 @@ class OrdersGrid:
         self.pending_new = 0
         if self.new_orders is not None:
             self.new_orders.set_visibility(False)
-        self.search.value = ''
-        self.status.value = ''
+        if self.search or self.status is not None:
+            self.search, self.status = '', None
+            ui.run_javascript(f'getHtmlElement({self.toolbar.id}).querySelector("form").reset()')
         await self.load({**self.table.pagination, 'page': 1, 'sortBy': 'created_at', 'descending': True})
 
     async def test_order(self) -> None:
@@ -217,13 +223,10 @@ async def orders_screen() -> None:
     if signed_in is None:
         return
     admin, shop = signed_in
-    with admin_frame(shop, admin, 'Orders'):
-        with ui.row().classes('w-full items-center justify-between'):
-            ui.label('Orders').classes('text-2xl font-semibold')
-            test_button = ui.button('Create test order', icon='science').props('outline no-caps')
+    with admin_frame(shop, admin, 'Orders'):  # the header names the page: no heading, one element less
         grid = OrdersGrid(shop, admin)
-        test_button.on_click(guarded(shop.id, grid.test_order))
     await grid.reload()
+    release_request(ui.context.client)
     for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed),
                                 (OrderDeleted, grid.order_deleted), (Resync, grid.resync)):
         ui.context.client.on_delete(hub.subscribe(event_type, handler))
