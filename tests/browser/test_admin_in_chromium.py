@@ -4,10 +4,11 @@ import secrets
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from domain.catalogue import default_shop
 from domain.checkout import place_order
-from domain.models import OutboxMessage, Product
+from domain.models import Order, OutboxMessage, Product
 from domain.schemas import parse_checkout
 from tests.browser.conftest import PHONE
 from tests.browser.sync_db import run_query
@@ -62,7 +63,8 @@ def test_merchant_ships_an_order_from_its_detail_dialog(laptop):
     assert screen.selenium.current_url.endswith('/admin/orders')
     assert screen.find_by_class('q-dialog').is_displayed()
     screen.selenium.find_element(By.CSS_SELECTOR, '.q-dialog .q-select').click()
-    screen.click('Order shipped')
+    # the Quasar menu's option, not the toolbar's <option> of the same name behind the dialog
+    screen.selenium.find_element(By.XPATH, '//div[@role="option"][.//span[text()="Order shipped"]]').click()
     field(screen, 'Reference or tracking code').send_keys('3S123456789')
     screen.click('Send an e-mail to the customer with this status update')
     screen.click('Save')
@@ -112,3 +114,54 @@ def test_the_menu_shows_beside_the_page_on_a_laptop_and_behind_its_button_on_a_p
     screen.should_contain('No orders yet.')
     screen.wait(0.5)
     assert screen.selenium.find_element(By.CSS_SELECTOR, '.q-drawer a[href="/admin/logs"]').is_displayed()
+
+
+def rows_shown(screen) -> list[str]:
+    return [row.text.split()[0] for row in screen.selenium.find_elements(By.CSS_SELECTOR, '.q-table tbody tr td:nth-child(2)')]
+
+
+def eventually_rows(screen, expected: list[str]) -> None:
+    for _ in range(50):
+        try:
+            if rows_shown(screen) == expected:
+                return
+        except StaleElementReferenceException:
+            pass
+        screen.wait(0.1)
+    assert rows_shown(screen) == expected
+
+
+def test_the_toolbar_searches_filters_exports_places_test_orders_and_the_header_signs_out(laptop):
+    screen = laptop
+    screen.open('/admin/login')
+    eva, jonas = run_query(lambda: customer_orders('Eva Maes')), run_query(lambda: customer_orders('Jonas Peeters'))
+    field(screen, 'E-mail').send_keys(ADMIN_EMAIL)
+    field(screen, 'Password').send_keys(ADMIN_PASSWORD + '\n')
+    screen.should_contain(jonas)
+    search = screen.selenium.find_element(By.CSS_SELECTOR, 'input[aria-label="Search orders"]')
+    search.send_keys('jonas\n')
+    eventually_rows(screen, [jonas])
+    status = Select(screen.selenium.find_element(By.CSS_SELECTOR, 'select[aria-label="Status"]'))
+    status.select_by_visible_text('Order shipped')
+    eventually_rows(screen, [])
+    status.select_by_visible_text('Order received')
+    eventually_rows(screen, [jonas])
+    status.select_by_visible_text('All statuses')
+    eventually_rows(screen, [jonas])
+    search.clear()
+    search.send_keys('\n')
+    eventually_rows(screen, [jonas, eva])
+    screen.shot('admin-orders-toolbar-1280', failed=False)
+    screen.selenium.find_element(By.XPATH, '//form//button[.//span[text()="Create test order"]]').click()
+    screen.should_contain('New order DEMO-')
+    test_order = run_query(lambda: Order.get(is_test=True)).code
+    eventually_rows(screen, [test_order, jonas, eva])
+    screen.selenium.find_element(By.XPATH, '//form//button[.//span[text()="Export CSV"]]').click()
+    screen.should_contain('Export orders as CSV')
+    screen.should_contain('All orders, newest first.')  # the search was cleared
+    screen.selenium.find_element(By.XPATH, '//div[contains(@class, "q-dialog")]//button[.//span[text()="Cancel"]]').click()
+    screen.wait(0.8)  # the dialog's backdrop fades out
+    screen.selenium.find_element(By.CSS_SELECTOR, 'header button[aria-label="Sign out everywhere"]').click()
+    screen.should_contain('Sign in to Orderly')
+    screen.open('/admin/orders')
+    screen.should_contain('Sign in to Orderly')  # the session ended, not just the page

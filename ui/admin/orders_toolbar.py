@@ -23,10 +23,11 @@ _SEND = (f"emitEvent('{FILTER_EVENT}', {{search: this.elements.search.value, "
 
 
 def _button(label: str, icon: str, event: str) -> str:
-    return (f'<button type="button" class="{_BUTTON}" onclick="emitEvent(\'{event}\')">'
-            '<span class="q-focus-helper"></span><span class="q-btn__content text-center col items-center '
-            f'justify-center row"><i class="q-icon notranslate material-icons on-left" aria-hidden="true">{icon}'
-            f'</i><span class="block">{label}</span></span></button>')
+    """A Quasar outline button; on a phone only its icon, so that status and both buttons share one line."""
+    return (f'<button type="button" class="{_BUTTON}" aria-label="{label}" title="{label}" '
+            f'onclick="emitEvent(\'{event}\')"><span class="q-focus-helper"></span><span class="q-btn__content '
+            'text-center col items-center justify-center row"><i class="q-icon notranslate material-icons sm:mr-3" '
+            f'aria-hidden="true">{icon}</i><span class="max-sm:hidden">{label}</span></span></button>')
 
 
 def toolbar_html() -> str:
@@ -38,7 +39,7 @@ def toolbar_html() -> str:
             f'<input name="search" type="search" placeholder="Search code, name or e-mail" aria-label="Search orders"'
             f' maxlength="{SEARCH_MAX_LENGTH}" autocomplete="off" class="{_FIELD} grow min-w-48 px-3" '
             'onsearch="this.form.requestSubmit()">'
-            f'<select name="status" aria-label="Status" class="{_FIELD} w-48 px-2">{options}</select>'
+            f'<select name="status" aria-label="Status" class="{_FIELD} grow sm:grow-0 sm:w-48 px-2">{options}</select>'
             + _button('Export CSV', 'download', EXPORT_EVENT)
             + _button('Create test order', 'science', TEST_ORDER_EVENT)
             + '</form>')
