@@ -2,7 +2,7 @@
 
 import secrets
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -160,8 +160,12 @@ def test_the_toolbar_searches_filters_exports_places_test_orders_and_the_header_
     screen.should_contain('Export orders as CSV')
     screen.should_contain('All orders, newest first.')  # the search was cleared
     screen.selenium.find_element(By.XPATH, '//div[contains(@class, "q-dialog")]//button[.//span[text()="Cancel"]]').click()
-    screen.wait(0.8)  # the dialog's backdrop fades out
-    screen.selenium.find_element(By.CSS_SELECTOR, 'header button[aria-label="Sign out everywhere"]').click()
+    for _ in range(50):  # the dialog's backdrop fades out
+        try:
+            screen.selenium.find_element(By.CSS_SELECTOR, 'header button[aria-label="Sign out everywhere"]').click()
+            break
+        except ElementClickInterceptedException:
+            screen.wait(0.1)
     screen.should_contain('Sign in to Orderly')
     screen.open('/admin/orders')
     screen.should_contain('Sign in to Orderly')  # the session ended, not just the page

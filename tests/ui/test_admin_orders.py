@@ -177,3 +177,13 @@ async def test_status_filter_from_the_toolbar_and_hand_made_filter_events(user: 
         await eventually(lambda: {row['code'] for row in table_rows(user)} == {shipped, received})
     search(user, 'x' * 10_000)
     await eventually(lambda: table_rows(user) == [])
+
+
+async def test_an_open_admin_page_keeps_its_request_without_the_asgi_call(user: User):
+    """NiceGUI keeps each page's request while it is open; an admin page keeps a slim copy (bench/live.py)."""
+    await customer_orders()
+    await sign_in(user)
+    scope = user.client.request.scope
+    assert {'session', 'headers', 'client', 'state'} <= set(scope) and 'fastapi_astack' not in scope
+    search(user, 'nobody')  # event handlers still find the session through the kept request
+    await eventually(lambda: table_rows(user) == [])

@@ -19,7 +19,6 @@ from ui.admin.order_export import export_opener
 from ui.admin.orders_toolbar import EXPORT_EVENT, FILTER_EVENT, TEST_ORDER_EVENT, TOOLBAR_HTML, parse_filter
 from ui.admin.session import admin_page, guarded
 from ui.components.event_reads import read_once
-from ui.components.page_memory import release_request
 from ui.components.live_table import put_first, remove_row, replace_row, share_columns, show_rows
 from ui.components.status_badge import COLORS
 
@@ -226,7 +225,6 @@ async def orders_screen() -> None:
     with admin_frame(shop, admin, 'Orders'):  # the header names the page: no heading, one element less
         grid = OrdersGrid(shop, admin)
     await grid.reload()
-    release_request(ui.context.client)
     for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed),
                                 (OrderDeleted, grid.order_deleted), (Resync, grid.resync)):
         ui.context.client.on_delete(hub.subscribe(event_type, handler))

@@ -12,6 +12,7 @@ from nicegui import app, ui
 from domain.admin_auth import SignedInAdmin, session_admin
 from domain.catalogue import default_shop
 from domain.models import Shop
+from ui.components.page_memory import release_request
 
 TOKEN_KEY = 'admin_token'
 
@@ -34,6 +35,7 @@ async def require_admin(*, owner: bool = False) -> SignedInAdmin | None:
 
 async def admin_page(*, owner: bool = False) -> tuple[SignedInAdmin, Shop] | None:
     """The signed-in admin and their shop for a page, or None once the browser was sent away (or refused)."""
+    release_request(ui.context.client)  # admin pages stay open for hours: keep only what NiceGUI needs of the request
     admin = await require_admin(owner=owner)
     if admin is None:
         return None
