@@ -37,8 +37,7 @@ def test_merchant_sees_a_new_order_arrive_without_reload(laptop):
     url = screen.selenium.current_url
     second = run_query(lambda: customer_orders('Jonas Peeters'))
     screen.should_contain(f'New order {second} from Jonas Peeters (€ 35.95)')
-    rows = screen.selenium.find_elements(By.CSS_SELECTOR, '.q-table tbody tr')
-    assert [row.find_element(By.CSS_SELECTOR, 'td:nth-child(2)').text.split()[0] for row in rows] == [second, first]
+    assert rows_shown(screen) == [second, first]
     assert screen.selenium.current_url == url  # no reload, no navigation
     screen.shot('admin-orders-1280', failed=False)
     screen.selenium.set_window_size(*PHONE)
@@ -117,7 +116,9 @@ def test_the_menu_shows_beside_the_page_on_a_laptop_and_behind_its_button_on_a_p
 
 
 def rows_shown(screen) -> list[str]:
-    return [row.text.split()[0] for row in screen.selenium.find_elements(By.CSS_SELECTOR, '.q-table tbody tr td:nth-child(2)')]
+    """The order codes in the grid's rows, top to bottom."""
+    cells = screen.selenium.find_elements(By.CSS_SELECTOR, '.q-table tbody tr td:nth-child(2)')
+    return [cell.text.split()[0] for cell in cells]
 
 
 def eventually_rows(screen, expected: list[str]) -> None:
@@ -159,7 +160,8 @@ def test_the_toolbar_searches_filters_exports_places_test_orders_and_the_header_
     screen.selenium.find_element(By.XPATH, '//form//button[.//span[text()="Export CSV"]]').click()
     screen.should_contain('Export orders as CSV')
     screen.should_contain('All orders, newest first.')  # the search was cleared
-    screen.selenium.find_element(By.XPATH, '//div[contains(@class, "q-dialog")]//button[.//span[text()="Cancel"]]').click()
+    cancel = '//div[contains(@class, "q-dialog")]//button[.//span[text()="Cancel"]]'
+    screen.selenium.find_element(By.XPATH, cancel).click()
     for _ in range(50):  # the dialog's backdrop fades out
         try:
             screen.selenium.find_element(By.CSS_SELECTOR, 'header button[aria-label="Sign out everywhere"]').click()

@@ -129,7 +129,7 @@ async def test_owner_cannot_set_their_own_password_in_the_dialog(user: User):
 async def test_employee_changes_their_own_password_from_the_header(user: User):
     await add_admin(shop=await default_shop(), email=EMPLOYEE, password=EMPLOYEE_PASSWORD)
     await sign_in(user, email=EMPLOYEE, password=EMPLOYEE_PASSWORD)
-    await user.should_see(content=f'href="/admin/account" class="text-sm text-white opacity-80', retries=50)
+    await user.should_see(content='href="/admin/account" class="text-sm text-white opacity-80', retries=50)
     await user.should_see(content=f'>{EMPLOYEE}</a>')  # the header links their own e-mail to their account
     await user.open('/admin/account')
     await user.should_see('Your account', retries=50)

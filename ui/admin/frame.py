@@ -11,6 +11,7 @@ from domain.admin_auth import SignedInAdmin, sign_out_everywhere
 from domain.models import Shop
 from ui.admin.pwa import add_pwa_head
 from ui.admin.session import TOKEN_KEY
+from ui.components.quasar_html import button_html, emits
 
 NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long'), ('Logs', '/admin/logs', 'history')])]
 OWNER_NAVIGATION = [('Settings', [('Shop', '/admin/settings/shop', 'store'),
@@ -26,11 +27,7 @@ OWNER_NAVIGATION = [('Settings', [('Shop', '/admin/settings/shop', 'store'),
 EVERY_ADMIN_NAVIGATION = [('Settings', [('Notifications', '/admin/settings/notifications', 'notifications')])]
 
 
-def navigation(admin: SignedInAdmin) -> dict[str, list[tuple[str, str, str]]]:
-    return _navigation(admin.is_owner)
-
-
-def _navigation(is_owner: bool) -> dict[str, list[tuple[str, str, str]]]:
+def navigation(is_owner: bool) -> dict[str, list[tuple[str, str, str]]]:
     sections: dict[str, list[tuple[str, str, str]]] = {}
     for section, items in NAVIGATION + (OWNER_NAVIGATION if is_owner else []) + EVERY_ADMIN_NAVIGATION:
         sections.setdefault(section, []).extend(items)
@@ -49,7 +46,7 @@ def _navigation_html(is_owner: bool, title: str) -> str:
                 f'no-underline hover:bg-stone-100{current}"><i class="q-icon material-icons text-2xl" '
                 f'aria-hidden="true">{icon}</i>{label}</a>')
     parts = []
-    for section, items in _navigation(is_owner).items():
+    for section, items in navigation(is_owner).items():
         parts.append(f'<div class="text-xs uppercase tracking-wide text-stone-500 px-2 pt-2">{section}</div>')
         parts += [entry(*item) for item in items]
     parts.append('<hr class="q-separator q-separator--horizontal my-2">')
@@ -58,26 +55,21 @@ def _navigation_html(is_owner: bool, title: str) -> str:
 
 
 SIGN_OUT_EVENT = 'admin_sign_out'  # a page event (NiceGUI's emitEvent), sent by the header's sign-out button
+ROUND = 'q-btn--flat q-btn--round text-white no-underline'  # the header's buttons, as props('flat round')
 
 
 def header_html(shop: Shop, admin: SignedInAdmin, title: str, drawer_id: int) -> str:
     """The menu button, the shop and page names, the admin's account (their e-mail on a laptop, an icon on a
     phone) and sign-out, drawn as Quasar draws its flat round buttons."""
-    def round_button(icon: str, label: str, attributes: str, tag: str = 'button') -> str:
-        return (f'<{tag} {attributes} aria-label="{label}" title="{label}" class="q-btn q-btn-item non-selectable '
-                f'no-outline q-btn--flat q-btn--round text-white q-btn--actionable q-focusable q-hoverable '
-                f'no-underline"><span class="q-focus-helper"></span><span class="q-btn__content text-center col '
-                f'items-center justify-center row"><i class="q-icon notranslate material-icons" aria-hidden="true">'
-                f'{icon}</i></span></{tag}>')
     return ('<div class="flex items-center gap-2 no-wrap">'
-            + round_button('menu', 'Menu', f'type="button" onclick="getElement({drawer_id}).toggle()"')
+            + button_html('menu', 'Menu', f'type="button" onclick="getElement({drawer_id}).toggle()"', look=ROUND)
             + f'<span class="text-lg font-semibold truncate max-sm:hidden">{escape(shop.name)}</span>'
             f'<span class="text-lg sm:opacity-70 sm:ml-1 truncate">{escape(title)}</span>'
             f'<a href="/admin/account" class="text-sm text-white opacity-80 no-underline hover:underline '
             f'max-sm:hidden ml-auto truncate">{escape(admin.email)}</a>'
-            + round_button('account_circle', 'Your account', 'href="/admin/account"', 'a').replace(
-                'class="q-btn ', 'class="sm:hidden ml-auto q-btn ', 1)
-            + round_button('logout', 'Sign out everywhere', f'type="button" onclick="emitEvent(\'{SIGN_OUT_EVENT}\')"')
+            + button_html('account_circle', 'Your account', 'href="/admin/account"', tag='a',
+                          look=f'{ROUND} sm:hidden ml-auto')
+            + button_html('logout', 'Sign out everywhere', emits(SIGN_OUT_EVENT), look=ROUND)
             + '</div>')
 
 

@@ -32,6 +32,9 @@ COLUMNS = [
     {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left', 'sortable': True,
      'headerClasses': 'max-sm:hidden'},
 ]
+# The badge's colour by status label, as a JavaScript object in the row template: one key less in each row that every
+# open page keeps
+_COLOR_BY_LABEL = '{' + ', '.join(f"'{status.label}': '{color}'" for status, color in COLORS.items()) + '}'
 ROW_SLOT = r'''
 <q-tr :props="props" :class="props.row.fresh ? 'bg-amber-1' : ''" class="cursor-pointer"
       @click="$parent.$emit('open', props.row)">
@@ -52,8 +55,7 @@ ROW_SLOT = r'''
     <q-badge :color="COLOR_OF[props.row.status]" :label="props.row.status"/>
   </q-td>
 </q-tr>
-'''.replace('COLOR_OF',  # the badge's colour by status label: one key less in each row kept per open page
-            '{%s}' % ', '.join(f"'{status.label}': '{color}'" for status, color in COLORS.items()))
+'''.replace('COLOR_OF', _COLOR_BY_LABEL)
 
 
 def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:

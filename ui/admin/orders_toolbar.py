@@ -8,6 +8,7 @@ events (`emitEvent`); the grid keeps what it was last sent. Only our own fixed l
 from html import escape
 
 from domain.statuses import OrderStatus
+from ui.components.quasar_html import button_html, emits
 
 FILTER_EVENT = 'orders_filter'  # args: {'search': str, 'status': '' or an OrderStatus value}
 EXPORT_EVENT = 'orders_export'
@@ -16,18 +17,14 @@ SEARCH_MAX_LENGTH = 200
 
 _FIELD = 'h-10 rounded border border-stone-400 bg-white text-base hover:border-stone-800 focus:border-primary ' \
          'focus:outline focus:outline-1 focus:outline-primary'
-_BUTTON = ('q-btn q-btn-item non-selectable no-outline q-btn--outline q-btn--rectangle text-primary '
-           'q-btn--actionable q-focusable q-hoverable q-btn--no-uppercase')
+_OUTLINE = 'q-btn--outline q-btn--rectangle text-primary q-btn--no-uppercase'  # as props('outline no-caps')
 _SEND = (f"emitEvent('{FILTER_EVENT}', {{search: this.elements.search.value, "
          f"status: this.elements.status.value}})")
 
 
 def _button(label: str, icon: str, event: str) -> str:
-    """A Quasar outline button; on a phone only its icon, so that status and both buttons share one line."""
-    return (f'<button type="button" class="{_BUTTON}" aria-label="{label}" title="{label}" '
-            f'onclick="emitEvent(\'{event}\')"><span class="q-focus-helper"></span><span class="q-btn__content '
-            'text-center col items-center justify-center row"><i class="q-icon notranslate material-icons sm:mr-3" '
-            f'aria-hidden="true">{icon}</i><span class="max-sm:hidden">{label}</span></span></button>')
+    """On a phone only its icon, so that status and both buttons share one line."""
+    return button_html(icon, label, emits(event), look=_OUTLINE, text=True)
 
 
 def toolbar_html() -> str:
