@@ -34,6 +34,7 @@ ON_POSTGRES = os.environ.get('ORDERLY_TEST_DATABASE', 'sqlite') == 'postgres'
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason='tests a SQLite-only feature')
 SCHEMA_TEMPLATE = 'orderly_schema'
 T = TypeVar('T')
+pytest_plugins = ('tests.system_requirements',)  # skip (or fail, in CI) where Debian's programs are missing
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
