@@ -75,7 +75,7 @@ def compose(settings: Settings) -> None:
         generated = await ensure_demo_shop(admin_email=settings.admin_email, admin_password=admin_password)
         if generated:
             # printed once, to the console only: it is never written to a log file
-            print(f'\nDemo shop created. Admin: {settings.admin_email}  password: {generated}\n', flush=True)
+            print(f'\nDemo shop created. Admin: {settings.admin_email}  password: {generated}', flush=True)
 
     # first: the committed migrations/ the database lacks, then the search index (one instance at a time)
     run_in_lifespan(migrate_database)
@@ -111,6 +111,14 @@ def compose(settings: Settings) -> None:
     admin.add_pages()
     add_pwa_routes()  # /manifest.webmanifest, /sw.js and the icons: the admin installs as an app
 
+    async def announce() -> None:  # NiceGUI's own "ready" line would come before the migrations and the demo shop
+        if not TESTING:
+            base = settings.effective_base_url
+            print(f'\nOrderly is ready: the shop at {base}/, sign in to manage orders at {base}/admin/login\n',
+                  flush=True)
+
+    run_in_lifespan(announce)  # last: after every other start-up step
+
 
 if __name__ in {'__main__', '__mp_main__'}:
     arguments = None if TESTING else parse_arguments()
@@ -128,4 +136,4 @@ if __name__ in {'__main__', '__mp_main__'}:
         gc.set_threshold(20_000)
     compose(settings)
     ui.run(host=settings.host, port=settings.port, title='Orderly', storage_secret=settings.ensure_secret_key(),
-           reload=False, show=False, favicon='🧾')
+           reload=False, show=False, favicon='🧾', show_welcome_message=False)
