@@ -5,11 +5,12 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
-from domain.events import DeliveriesRecorded, hub
+from domain.events import DeliveriesRecorded
 from domain.models import OutboxMessage, OutboxState, Shop
 from domain.outbox_delivery import GIVE_UP_AFTER, NotRetried, describe, retry_all, retry_now, troubled_messages
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
+from ui.components.live_events import subscribe_while_open
 
 SHOWN = 100
 
@@ -94,4 +95,4 @@ async def deliveries_screen() -> None:
                  'server (such as an unknown address) is given up at once.').classes('text-stone-600')
         view = DeliveriesView(shop, admin)
         await view.messages()
-    ui.context.client.on_delete(hub.subscribe(DeliveriesRecorded, view.recorded))
+    subscribe_while_open(DeliveriesRecorded, view.recorded)

@@ -4,11 +4,12 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderPlaced, OrderStatusChanged, hub
+from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderPlaced, OrderStatusChanged
 from domain.logs import KINDS, recent_log_entries
 from domain.models import Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
+from ui.components.live_events import subscribe_while_open
 
 COLUMNS = [
     {'name': 'time', 'label': 'Time', 'field': 'time', 'align': 'left'},
@@ -58,4 +59,4 @@ async def logs_screen() -> None:
         view = LogsView(shop)
     await view.load()
     for event_type in LIVE_EVENTS.__args__:
-        ui.context.client.on_delete(hub.subscribe(event_type, view.something_happened))
+        subscribe_while_open(event_type, view.something_happened)

@@ -4,11 +4,12 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from domain.events import DeliveriesRecorded, hub
+from domain.events import DeliveriesRecorded
 from domain.mailbox import PAGE_SIZE, kept_mail, mailbox_page
 from domain.models import Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
+from ui.components.live_events import subscribe_while_open
 
 # The mail's HTML is the customer's view; in the admin's page it runs without scripts, forms or same-origin rights,
 # and its links open in a new tab.
@@ -94,4 +95,4 @@ async def mailbox_screen() -> None:
         view = MailboxView(shop)
         with view.list_column:
             await view.mail_list()
-    ui.context.client.on_delete(hub.subscribe(DeliveriesRecorded, view.recorded))
+    subscribe_while_open(DeliveriesRecorded, view.recorded)

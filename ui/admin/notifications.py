@@ -9,7 +9,7 @@ from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from domain.admin_auth import SignedInAdmin
-from domain.events import DeliveriesRecorded, hub
+from domain.events import DeliveriesRecorded
 from domain.models import PushSubscription, Shop
 from domain.push_subscriptions import (
     PUSH_EVENTS,
@@ -28,6 +28,7 @@ from domain.push_subscriptions import (
 from ui.admin.frame import admin_frame
 from ui.admin.pwa import SCOPE
 from ui.admin.session import admin_page, guarded
+from ui.components.live_events import subscribe_while_open
 
 # Each script starts with a comment naming it, so that tests can answer for the browser.
 DEVICE_STATE_JS = f'''/* orderly:push-state */ (async () => {{
@@ -232,6 +233,6 @@ async def notifications_screen() -> None:
         view = NotificationsView(shop, admin, await vapid_public_key(shop.id), await push_preferences(admin.id))
         with view.devices_column:
             await view.devices()
-    ui.context.client.on_delete(hub.subscribe(DeliveriesRecorded, view.recorded))
+    subscribe_while_open(DeliveriesRecorded, view.recorded)
     await ui.context.client.connected()
     await view.check_this_device()

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.errors import OrderlyError
-from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderStatusChanged, hub
+from domain.events import DeliveriesRecorded, OrderDeleted, OrderNoteAdded, OrderStatusChanged
 from domain.models import Order, Shop
 from domain.money import format_money
 from domain.order_changes import ChangedMeanwhile, ConfirmationNeeded, StatusUpdate, change_status
@@ -24,6 +24,7 @@ from ui.admin.order_invoices import InvoicesCard
 from ui.admin.order_payments import PaymentsCard
 from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
+from ui.components.live_events import subscribe_while_open
 from ui.components.status_badge import StatusBadge
 from ui.components.totals import totals_block
 
@@ -41,7 +42,6 @@ async def order_detail_screen(code: str) -> None:
             return
         detail = OrderDetail(shop, admin, order, on_deleted=lambda: ui.navigate.to('/admin/orders'))
         await detail.history()
-    ui.context.client.on_delete(detail.unsubscribe)
 
 
 async def open_order_dialog(shop: Shop, admin: SignedInAdmin, code: str) -> None:
@@ -73,10 +73,10 @@ class OrderDetail:
         self.shop, self.admin, self.order, self.on_deleted = shop, admin, order, on_deleted
         self.timezone = ZoneInfo(shop.timezone)
         self.saving = False  # our own save announces itself too: that is no news for this screen
-        self.unsubscribers = [hub.subscribe(OrderStatusChanged, self.changed_elsewhere),
-                              hub.subscribe(OrderNoteAdded, self.note_added),
-                              hub.subscribe(DeliveriesRecorded, self.deliveries_recorded),
-                              hub.subscribe(OrderDeleted, self.deleted_elsewhere)]
+        self.unsubscribers = [subscribe_while_open(OrderStatusChanged, self.changed_elsewhere),
+                              subscribe_while_open(OrderNoteAdded, self.note_added),
+                              subscribe_while_open(DeliveriesRecorded, self.deliveries_recorded),
+                              subscribe_while_open(OrderDeleted, self.deleted_elsewhere)]
         with ui.row().classes('w-full items-center gap-3'):
             ui.label(order.code).classes('text-2xl font-mono font-semibold')
             self.badge = StatusBadge(order.status).mark('status-badge')

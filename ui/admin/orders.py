@@ -6,7 +6,7 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.errors import OrderlyError
-from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, Resync, hub
+from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, Resync
 from domain.models import Shop
 from domain.money import format_money
 from domain.order_queries import OrderRow, order_row, orders_page
@@ -19,6 +19,7 @@ from ui.admin.order_export import export_opener
 from ui.admin.orders_toolbar import EXPORT_EVENT, FILTER_EVENT, TEST_ORDER_EVENT, TOOLBAR_HTML, parse_filter
 from ui.admin.session import admin_page, guarded
 from ui.components.event_reads import read_once
+from ui.components.live_events import subscribe_while_open
 from ui.components.live_table import put_first, remove_row, replace_row, share_columns, show_rows
 from ui.components.status_badge import COLORS
 
@@ -229,4 +230,4 @@ async def orders_screen() -> None:
     await grid.reload()
     for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed),
                                 (OrderDeleted, grid.order_deleted), (Resync, grid.resync)):
-        ui.context.client.on_delete(hub.subscribe(event_type, handler))
+        subscribe_while_open(event_type, handler)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
-from domain.events import DeliveriesRecorded, hub
+from domain.events import DeliveriesRecorded
 from domain.models import Shop, WebhookDelivery, WebhookEndpoint
 from domain.outbox_delivery import GIVE_UP_AFTER
 from domain.webhook_payload import EVENTS
@@ -31,6 +31,7 @@ from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 from ui.components.field_errors import clear_on_change, set_error, show_errors
+from ui.components.live_events import subscribe_while_open
 
 LOG_SHOWN = 50
 
@@ -303,4 +304,4 @@ async def api_push_screen() -> None:
                  'is described in docs/webhooks.md.').classes('text-stone-600')
         await view.endpoints()
         ui.timer(1.0, view.refresh_if_stale)
-    ui.context.client.on_delete(hub.subscribe(DeliveriesRecorded, view.recorded))
+    subscribe_while_open(DeliveriesRecorded, view.recorded)
