@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from nicegui import app, ui
+from nicegui import app, core, ui
 from tortoise.contrib.fastapi import register_tortoise
 
 from config import Settings, settings_help
@@ -30,6 +30,7 @@ from integrations.pdf import opt_out_of_usage_statistics
 from integrations.pg_events import PgEventBridge, is_postgres
 from integrations.push import ensure_vapid_keys, push_handler
 from integrations.schema_migrations import migrate_database
+from integrations.security_headers import add_security, cookie_secure
 from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
 from ui.admin.pwa import add_routes as add_pwa_routes
@@ -69,6 +70,7 @@ def compose(settings: Settings) -> None:
     hub.clear()  # subscribers of a previous composition (tests re-run this file) must not linger
     opt_out_of_usage_statistics()  # before any PDF: borb would post usage data and take over SIGINT/SIGTERM
     register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=False)
+    add_security(app, core.sio, settings)  # CSP, no framing, HSTS on https; socket.io only from the shop's pages
 
     async def seed() -> None:
         admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
@@ -136,4 +138,5 @@ if __name__ in {'__main__', '__mp_main__'}:
         gc.set_threshold(20_000)
     compose(settings)
     ui.run(host=settings.host, port=settings.port, title='Orderly', storage_secret=settings.ensure_secret_key(),
+           session_middleware_kwargs={'https_only': cookie_secure(settings)},  # Secure cookie on https
            reload=False, show=False, favicon='🧾', show_welcome_message=False)
