@@ -9,7 +9,7 @@ from domain.errors import OrderlyError
 from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, Resync
 from domain.models import Shop
 from domain.money import format_money
-from domain.order_queries import OrderRow, order_row, orders_page
+from domain.order_queries import PAGE_SIZES, SORTABLE, OrderRow, order_row, orders_page
 from domain.statuses import OrderStatus
 from domain.test_orders import place_test_order
 from ui.admin.frame import admin_frame
@@ -22,6 +22,7 @@ from ui.components.event_reads import read_once
 from ui.components.live_events import subscribe_while_open
 from ui.components.live_table import put_first, remove_row, replace_row, share_columns, show_rows
 from ui.components.status_badge import COLORS
+from ui.components.table_events import check_pagination_changes, check_selection, parse_pagination
 
 COLUMNS = [
     {'name': 'code', 'label': 'Order', 'field': 'code', 'align': 'left'},
@@ -59,6 +60,10 @@ ROW_SLOT = r'''
 '''.replace('COLOR_OF', _COLOR_BY_LABEL)
 
 
+PAGINATION_RULES = {'sortable': sorted(SORTABLE), 'page_sizes': PAGE_SIZES, 'default_sort': 'created_at'}
+MAX_CODE_LENGTH = 40  # an order code is far shorter; anything longer is not one of ours
+
+
 def grid_row(row: OrderRow, timezone: ZoneInfo, fresh: bool = False) -> dict:
     return {'id': row.id, 'code': row.code, 'created': row.created_at.astimezone(timezone).strftime('%d %b %Y %H:%M'),
             'customer': row.customer_name, 'items': row.item_count,
@@ -90,9 +95,12 @@ class OrdersGrid:
         share_columns(self.table, COLUMNS)
         self.table.add_slot('body', ROW_SLOT)
         self.table.on('request', guarded(shop.id, self.on_request), ['pagination'])
-        self.table.on('open', guarded(shop.id, lambda e: open_order_dialog(shop, admin, e.args['code'])))
+        self.table.on('open', guarded(shop.id, self.open_order))
         self.bulk: BulkBar | None = None  # made on the first selection: most open grids never select
         self.table.on_select(self.selection_changed)
+        # a browser's own script can send these events with anything in them
+        check_selection(self.table)
+        check_pagination_changes(self.table, **PAGINATION_RULES)
 
     def show_empty(self, empty: bool) -> None:
         """With no orders at all: say so and offer the test order, instead of the table."""
@@ -153,7 +161,12 @@ class OrdersGrid:
         self.table.set_visibility(page.total > 0 or filtered)
 
     async def on_request(self, event) -> None:
-        await self.load(event.args['pagination'])
+        await self.load(parse_pagination(event.args, previous=dict(self.table.pagination), **PAGINATION_RULES))
+
+    async def open_order(self, event) -> None:
+        code = event.args.get('code') if isinstance(event.args, dict) else None
+        if isinstance(code, str) and 0 < len(code) <= MAX_CODE_LENGTH:
+            await open_order_dialog(self.shop, self.admin, code)
 
     async def reload(self) -> None:
         """Back to page 1 after the search or filter changed; a selection made under the old filter is dropped."""
