@@ -18,7 +18,7 @@ class InvoiceSettingsView:
             with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-2 gap-x-3 gap-y-1'):
                 self.inputs: dict[str, ui.element] = {
                     'legal_name': ui.input('Legal name', value=settings.legal_name)
-                    .props(f'outlined maxlength=200 hint="Empty: {shop.name}"'),
+                    .props('outlined maxlength=200'),
                     'vat_number': ui.input('VAT number', value=settings.vat_number).props('outlined maxlength=32'),
                     'trade_register': ui.input('Trade register number', value=settings.trade_register)
                     .props('outlined maxlength=64'),
@@ -37,6 +37,9 @@ class InvoiceSettingsView:
             self.reset_yearly = ui.checkbox('Start the counter at 1 again each year', value=settings.reset_yearly)
             for name, element in self.inputs.items():
                 element.classes('w-full').mark(name)
+            # Stored text goes in as a prop's value, never into a props string: there a `"` in the shop name would
+            # end the hint and add a prop of its own, `:title="…"` for one, which runs as JavaScript.
+            self.inputs['legal_name'].props['hint'] = f'Empty: {shop.name}'
             clear_on_change(self.inputs)
             ui.label('The address printed on invoices is the postal address in Settings > Shop.') \
                 .classes('text-sm text-stone-500')
