@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
 
 from domain.errors import InvalidCheckout
+from domain.text_rules import INVISIBLE_ERROR, VISIBLE, VISIBLE_INPUT, VISIBLE_LINES
 
 MAX_QUANTITY = 999
 
@@ -19,7 +20,7 @@ class DeliveryMethod(StrEnum):
         return {'pickup': 'Pickup in the shop', 'shipping': 'Shipping'}[self.value]
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), VISIBLE]
 
 
 class CartLine(BaseModel):
@@ -30,15 +31,15 @@ class CartLine(BaseModel):
 class CheckoutForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    email: EmailStr
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), VISIBLE]
+    email: Annotated[EmailStr, VISIBLE_INPUT]
     phone: Annotated[str, StringConstraints(max_length=30, pattern=r'^(\+?[0-9 ()./-]{6,30})?$')] = ''
     delivery_method: DeliveryMethod = DeliveryMethod.SHIPPING
     street: Text = ''
-    postal_code: Annotated[str, StringConstraints(max_length=16)] = ''
+    postal_code: Annotated[str, StringConstraints(max_length=16), VISIBLE] = ''
     city: Text = ''
-    country: Annotated[str, StringConstraints(max_length=2)] = 'BE'
-    note: Annotated[str, StringConstraints(max_length=1000)] = ''
+    country: Annotated[str, StringConstraints(max_length=2), VISIBLE] = 'BE'
+    note: Annotated[str, StringConstraints(max_length=1000), VISIBLE_LINES] = ''
     lines: list[CartLine] = Field(min_length=1)
     idempotency_key: Annotated[str, StringConstraints(min_length=16, max_length=64, pattern=r'^[A-Za-z0-9_-]+$')]
 
@@ -82,7 +83,10 @@ def parse_checkout(data: dict) -> CheckoutForm:
     except ValidationError as error:
         for item in error.errors():
             field = _field_of(item['loc'])
-            message = _line_message(item) if field.startswith('lines.') else MESSAGES.get(field, item['msg'])
+            if item['type'] == INVISIBLE_ERROR:  # its own message names the character
+                message = item['msg']
+            else:
+                message = _line_message(item) if field.startswith('lines.') else MESSAGES.get(field, item['msg'])
             field_errors.setdefault(field, message)
     if field_errors:
         raise InvalidCheckout(field_errors)

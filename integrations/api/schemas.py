@@ -24,6 +24,7 @@ from domain.order_listing import ListedOrder
 from domain.products import MAX_STOCK
 from domain.schemas import MAX_QUANTITY, DeliveryMethod
 from domain.statuses import OrderStatus
+from domain.text_rules import VISIBLE, VISIBLE_INPUT, VISIBLE_LINES
 
 MAX_LINES = 100
 MAX_PRODUCTS_LIMIT = 200
@@ -88,20 +89,21 @@ class DeleteQuery(_Query):
 
 
 class CustomerIn(_In):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    email: EmailStr
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), VISIBLE]
+    email: Annotated[EmailStr, VISIBLE_INPUT]
     phone: Annotated[str, StringConstraints(max_length=30, pattern=r'^(\+?[0-9 ()./-]{6,30})?$')] = ''
 
 
 class AddressIn(_In):
-    street: Annotated[str, StringConstraints(max_length=200)] = ''
-    postal_code: Annotated[str, StringConstraints(max_length=16)] = ''
-    city: Annotated[str, StringConstraints(max_length=200)] = ''
-    country: Annotated[str, StringConstraints(max_length=2)] = Field('BE', description='ISO 3166 code, e.g. BE')
+    street: Annotated[str, StringConstraints(max_length=200), VISIBLE] = ''
+    postal_code: Annotated[str, StringConstraints(max_length=16), VISIBLE] = ''
+    city: Annotated[str, StringConstraints(max_length=200), VISIBLE] = ''
+    country: Annotated[str, StringConstraints(max_length=2), VISIBLE] = Field('BE',
+                                                                              description='ISO 3166 code, e.g. BE')
 
 
 class OrderLineIn(_In):
-    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    sku: Annotated[str, StringConstraints(min_length=1, max_length=64), VISIBLE]
     quantity: StrictInt = Field(ge=1, le=MAX_QUANTITY)
 
 
@@ -117,7 +119,7 @@ class OrderCreate(_In):
     customer: CustomerIn
     delivery_method: DeliveryMethod = DeliveryMethod.SHIPPING
     shipping_address: AddressIn | None = Field(None, description='Required for shipping.')
-    note: Annotated[str, StringConstraints(max_length=1000)] = ''
+    note: Annotated[str, StringConstraints(max_length=1000), VISIBLE_LINES] = ''
     lines: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     is_test: StrictBool = Field(False, description='A test order: deleting it gives its stock back.')
 
@@ -127,7 +129,7 @@ class StatusChange(_In):
         {'status': 'shipped', 'reference': '1Z999AA10123456784', 'notify_customer': True}]})
 
     status: OrderStatus
-    reference: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+    reference: Annotated[str, StringConstraints(max_length=200), VISIBLE] | None = Field(
         None, description='Internal reference or tracking code; omitted: kept as it is, "": removed.')
     notify_customer: StrictBool = Field(False, description='Mail the customer about the new status.')
     expected_version: StrictInt | None = Field(None, ge=1, le=2**31 - 1, description=(

@@ -52,3 +52,18 @@ def test_several_mistakes_are_reported_together():
 
 def test_missing_idempotency_key_asks_to_reload():
     assert 'reload' in errors_of(idempotency_key='')['idempotency_key']
+
+
+@pytest.mark.parametrize(('field', 'value'), [('name', 'Ann\x00Peeters'), ('name', 'Ann\u202esreteeP'),
+                                              ('email', 'ann\u200b@example.com'), ('street', 'Kerkstraat\x1b 1'),
+                                              ('city', 'Gent\u2066'), ('postal_code', '90\x0000'),
+                                              ('note', 'Ring twice\x00')])
+def test_checkout_refuses_invisible_and_control_characters_with_the_fields_message(field, value):
+    with pytest.raises(InvalidCheckout) as refused:
+        parse_checkout({**VALID, field: value})
+    assert 'invisible or control character' in refused.value.field_errors[field]
+
+
+def test_checkout_keeps_accents_emoji_and_the_notes_lines():
+    form = parse_checkout({**VALID, 'name': 'Zoë 李 👩\u200d💻', 'note': 'Ring twice\nthen wait\tplease'})
+    assert form.name == 'Zoë 李 👩\u200d💻' and form.note == 'Ring twice\nthen wait\tplease'
