@@ -13,6 +13,8 @@ from typing import Any
 
 from tortoise import connections
 
+from domain.models import Order
+from domain.order_codes import code_beginnings, mistyped_code
 from domain.sql import decimal, fetch
 from domain.statuses import OrderStatus
 
@@ -42,6 +44,8 @@ class OrderPage:
 
 SORTABLE = {'created_at', 'total', 'status'}
 PAGE_SIZES = (25, 50, 100)
+# The order's columns the search looks into (integrations/search_index.py indexes them)
+SEARCHED_COLUMNS = ('code', 'customer_name', 'email', 'city', 'reference')
 _FEW_MATCHES = 1000  # sorting this many rows costs about what walking the index does
 
 _COLUMNS = ('o.id, o.code, o.created_at, o.customer_name, o.email, o.item_count, o.total, o.currency, o.status, '
@@ -53,7 +57,8 @@ _CODE_START = re.compile(r'[A-Z0-9-]+')
 async def orders_page(shop_id: int, *, search: str = '', status: OrderStatus | None = None,
                       sort: str = 'created_at', descending: bool = True, page: int = 1,
                       page_size: int = 25) -> OrderPage:
-    """One page of the shop's orders, newest first by default; `search` matches order code, customer name or e-mail."""
+    """One page of the shop's orders, newest first by default; `search` matches order code (however typed), number,
+    customer name, e-mail, city or reference (tracking code)."""
     connection = connections.get('default')
     dialect = connection.capabilities.dialect
     page, page_size = max(page, 1), page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
@@ -80,6 +85,24 @@ async def orders_page(shop_id: int, *, search: str = '', status: OrderStatus | N
                        f'SELECT {_COLUMNS} FROM "order" o WHERE {_id_in(page_ids, dialect)} ORDER BY {order_by}',
                        *values, limit, total - offset - limit if from_end else offset)
     return OrderPage(rows=[_order_row(row) for row in rows], total=total)
+
+
+@dataclass(frozen=True)
+class CodeHint:
+    """A search that was meant as an order code but has wrong check characters."""
+
+    typed: str  # as a code is written: DEMO-1042-7L
+    suggestion: str | None  # the shop's order one typo away, if there is one
+
+
+async def code_hint(shop_id: int, prefix: str, search: str) -> CodeHint | None:
+    """For a search that found nothing: if it is a code of this shop with wrong check characters, the nearest
+    code of one of the shop's orders."""
+    mistyped = mistyped_code(search, prefix=prefix)
+    if mistyped is None:
+        return None
+    existing = set(await Order.filter(shop_id=shop_id, code__in=mistyped.near).values_list('code', flat=True))
+    return CodeHint(typed=mistyped.typed, suggestion=next((code for code in mistyped.near if code in existing), None))
 
 
 async def order_row(shop_id: int, order_id: int) -> OrderRow | None:
@@ -115,7 +138,7 @@ def order_filter(shop_id: int, search: str, status: OrderStatus | None, dialect:
 
 
 def _matching_ids(shop_id: int, search: str, dialect: str) -> tuple[list[str], list[Any]]:
-    """Subqueries of ids whose code, number, name or e-mail match `search`, each answered by an index.
+    """Subqueries of ids whose code, number, name, e-mail, city or reference match `search`, each answered by an index.
 
     They may include other shops' orders (the code and FTS indexes have no shop): the caller filters by shop.
     """
@@ -123,23 +146,31 @@ def _matching_ids(shop_id: int, search: str, dialect: str) -> tuple[list[str], l
     if _NUMBER.fullmatch(search):  # "1042": the order number, on the (shop_id, number) unique index
         subqueries.append('SELECT id FROM "order" WHERE shop_id = ? AND number = ?')
         values += [shop_id, int(search)]
+    # "demo-1042", "DEMO10427K", "demo 1042": codes as merchants type them, as the beginnings of codes written
+    # with dashes, each a range on the unique code index (SQLite compares codes byte-wise; PostgreSQL's collation
+    # may not, so there a prefix ILIKE on the code's trigram index).
+    beginnings = code_beginnings(search)
     code = search.upper()
-    if dialect == 'sqlite' and _CODE_START.fullmatch(code):
-        # "demo-1042": the beginning of a code, a range on the unique code index (SQLite compares codes
-        # byte-wise; PostgreSQL's collation may not, so it relies on the ILIKE below).
-        subqueries.append('SELECT id FROM "order" WHERE code >= ? AND code < ?')
-        values += [code, code[:-1] + chr(ord(code[-1]) + 1)]
+    if _CODE_START.fullmatch(code) and code not in beginnings:
+        beginnings.append(code)
+    for beginning in beginnings:
+        if dialect == 'sqlite':
+            subqueries.append('SELECT id FROM "order" WHERE code >= ? AND code < ?')
+            values += [beginning, beginning[:-1] + chr(ord(beginning[-1]) + 1)]
+        elif len(beginning) >= 3:
+            subqueries.append("""SELECT id FROM "order" WHERE shop_id = ? AND code ILIKE ? ESCAPE '!'""")
+            values += [shop_id, _escape_like(beginning) + '%']
     if dialect == 'sqlite' and len(search) >= 3:
-        # Any fragment of code, name or e-mail; the trigram tokenizer ignores case.
+        # Any fragment of code, name, e-mail, city or reference; the trigram tokenizer ignores case.
         subqueries.append('SELECT rowid FROM order_search WHERE order_search MATCH ?')
         values.append('"' + search.replace('"', '""') + '"')
     else:
-        # SQLite: 1-2 characters (too short for trigrams) scan the shop's orders. PostgreSQL: ILIKE on the code,
-        # name and e-mail columns' pg_trgm GIN indexes (integrations/search_index.py) for 3 characters or more;
-        # shorter ones scan the shop's orders there too.
+        # SQLite: 1-2 characters (too short for trigrams) scan the shop's orders. PostgreSQL: ILIKE on the searched
+        # columns' pg_trgm GIN indexes (integrations/search_index.py) for 3 characters or more; shorter ones scan
+        # the shop's orders there too.
         like = 'LIKE' if dialect == 'sqlite' else 'ILIKE'  # SQLite's LIKE already ignores (ASCII) case
-        pattern = '%' + re.sub(r'([!%_])', r'!\1', search) + '%'
-        matches = ' OR '.join(f"{column} {like} ? ESCAPE '!'" for column in ('code', 'customer_name', 'email'))
+        pattern = '%' + _escape_like(search) + '%'
+        matches = ' OR '.join(f"{column} {like} ? ESCAPE '!'" for column in SEARCHED_COLUMNS)
         if dialect == 'sqlite':
             # No shop_id here, on purpose: through its index SQLite would seek every order (200 ms at 100k
             # orders) where a plain scan takes 45; the caller filters by shop.
@@ -147,8 +178,12 @@ def _matching_ids(shop_id: int, search: str, dialect: str) -> tuple[list[str], l
         else:
             subqueries.append(f'SELECT id FROM "order" WHERE shop_id = ? AND ({matches})')
             values.append(shop_id)
-        values += [pattern] * 3
+        values += [pattern] * len(SEARCHED_COLUMNS)
     return subqueries, values
+
+
+def _escape_like(text: str) -> str:
+    return re.sub(r'([!%_])', r'!\1', text)
 
 
 def _id_in(subquery: str, dialect: str) -> str:

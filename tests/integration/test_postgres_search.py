@@ -84,4 +84,5 @@ async def test_instances_starting_together_create_the_search_indexes_once_withou
     await asyncio.gather(*(ensure_order_search_index() for _ in range(4)))
     indexes = await fetch(connection, "SELECT indexname FROM pg_indexes WHERE tablename = 'order' "
                                       "AND indexname LIKE '%\\_trgm' ORDER BY indexname")
-    assert [row['indexname'] for row in indexes] == ['order_code_trgm', 'order_customer_name_trgm', 'order_email_trgm']
+    assert [row['indexname'] for row in indexes] == ['order_city_trgm', 'order_code_trgm', 'order_customer_name_trgm',
+                                                     'order_email_trgm', 'order_reference_trgm']
