@@ -14,6 +14,7 @@ from domain.errors import OrderlyError
 from domain.logs import write_log
 from domain.models import AdminRole, AdminSession, AdminUser, Shop
 from domain.passwords import hash_password
+from domain.text_rules import invisible_problem
 
 MIN_PASSWORD_LENGTH = 12
 _EMAIL = TypeAdapter(EmailStr)
@@ -41,15 +42,12 @@ async def list_admins(shop_id: int) -> list[AdminUser]:
 async def add_admin(*, shop: Shop, email: str, password: str, name: str = '', role: AdminRole = AdminRole.EMPLOYEE,
                     receives_order_mails: bool = True, actor: str = 'system') -> AdminUser:
     """Create an admin of `shop` with an argon2-hashed password."""
-    try:
-        email = _EMAIL.validate_python(email.strip()).lower()
-    except ValidationError:
-        raise InvalidAdmin('Please enter a valid e-mail address.') from None
+    email, name = _email(email), _name(name.strip()[:120])
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidAdmin(f'The password needs at least {MIN_PASSWORD_LENGTH} characters.')
     try:
         async with in_transaction() as connection:
-            admin = await AdminUser.create(shop=shop, email=email, name=name.strip()[:120], role=role,
+            admin = await AdminUser.create(shop=shop, email=email, name=name, role=role,
                                            password_hash=hash_password(password),
                                            receives_order_mails=receives_order_mails)
             await refresh_order_mail_recipients(shop.id)
@@ -158,10 +156,14 @@ def _name(name: str) -> str:
     name = name.strip()
     if len(name) > 120:
         raise InvalidAdmin('Please keep the name to 120 characters at most.', field='name')
+    if problem := invisible_problem(name):
+        raise InvalidAdmin(problem, field='name')
     return name
 
 
 def _email(email: str) -> str:
+    if problem := invisible_problem(email.strip()):
+        raise InvalidAdmin(problem, field='email')
     try:
         return _EMAIL.validate_python(email.strip()).lower()
     except ValidationError:

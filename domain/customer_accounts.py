@@ -24,6 +24,7 @@ from domain.models import Customer, CustomerSession, Order, Shop
 from domain.password_rule import password_problem
 from domain.passwords import hash_password
 from domain.schemas import MESSAGES
+from domain.text_rules import INVISIBLE_ERROR, VISIBLE, invisible_problem
 
 MAX_ADDRESSES = 5
 WRONG_LOGIN = 'Wrong e-mail or password.'
@@ -50,9 +51,9 @@ class Address(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    street: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=16)]
-    city: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    street: Annotated[str, StringConstraints(min_length=1, max_length=200), VISIBLE]
+    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=16), VISIBLE]
+    city: Annotated[str, StringConstraints(min_length=1, max_length=200), VISIBLE]
     country: Annotated[str, StringConstraints(pattern=r'^[A-Z]{2}$')] = 'BE'
 
 
@@ -61,6 +62,8 @@ def normal_email(email: str) -> str:
 
 
 def _checked_email(email: str) -> str:
+    if problem := invisible_problem(email.strip()):
+        raise AccountError({'email': problem})
     try:
         return normal_email(str(_EMAIL.validate_python(email.strip())))
     except ValidationError:
@@ -90,6 +93,8 @@ async def register(shop: Shop, *, name: str, email: str, password: str, remote: 
         errors['name'] = MESSAGES['name']
     elif len(name) > 120:
         errors['name'] = 'Please shorten your name to at most 120 characters.'
+    elif problem := invisible_problem(name):
+        errors['name'] = problem
     try:
         email = _checked_email(email)
     except AccountError as error:
@@ -199,7 +204,8 @@ def parse_address(data: dict) -> dict[str, str]:
     try:
         return Address.model_validate(data).model_dump()
     except ValidationError as error:
-        raise AccountError({str(item['loc'][0]): MESSAGES[str(item['loc'][0])] for item in error.errors()}) from None
+        raise AccountError({str(item['loc'][0]): item['msg'] if item['type'] == INVISIBLE_ERROR
+                            else MESSAGES[str(item['loc'][0])] for item in error.errors()}) from None
 
 
 async def save_addresses(customer: Customer, addresses: list[dict]) -> list[dict[str, str]]:

@@ -11,6 +11,7 @@ from domain.invoices import InvalidNumberFormat, IssueWhen, check_number_format,
 from domain.logs import write_log
 from domain.models import InvoiceSettings
 from domain.shop_settings import InvalidSettings
+from domain.text_rules import invisible_problem
 
 PAPER_SIZES = {'A4': 'A4 (210 x 297 mm)', 'Letter': 'US Letter (8.5 x 11 in)'}
 _IBAN = re.compile(r'^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$')
@@ -44,6 +45,8 @@ async def update_invoice_settings(*, shop_id: int, changes: InvoiceSettingsChang
         values[field] = (getattr(changes, field) or '').strip()
         if len(values[field]) > limit:
             errors[field] = f'Please keep this to {limit} characters at most.'
+        elif problem := invisible_problem(values[field], multiline=field == 'footer'):
+            errors[field] = problem
     values['vat_number'] = values['vat_number'].replace(' ', '').replace('.', '').upper()
     iban = (changes.iban or '').replace(' ', '').upper()
     if iban and not _IBAN.match(iban):

@@ -14,6 +14,7 @@ from domain.logs import write_log
 from domain.models import LogEntry, Order, OrderLine
 from domain.outbox import enqueue, new_message
 from domain.statuses import ALLOWED_CHANGES, OrderStatus, check_status_change
+from domain.text_rules import invisible_problem
 from domain.webhook_payload import ORDER_STATUS_CHANGED, order_data
 from domain.webhooks import event_messages, subscribers
 
@@ -22,6 +23,10 @@ log = logging.getLogger(__name__)
 
 class ChangedMeanwhile(OrderlyError):
     """Someone else saved the order after it was opened; nothing was overwritten."""
+
+
+class InvalidReference(OrderlyError):
+    """The reference or tracking code holds a character no field takes (domain/text_rules.py)."""
 
 
 class ConfirmationNeeded(OrderlyError):
@@ -39,6 +44,8 @@ async def change_status(*, shop_id: int, order_id: int, expected_version: int, u
                         confirmed: bool = False) -> Order:
     """Save a new status and reference if nobody changed the order since `expected_version` was read."""
     reference = update.reference.strip()[:200]
+    if problem := invisible_problem(reference):
+        raise InvalidReference(problem)
     async with in_transaction() as connection:
         order = await Order.get_or_none(id=order_id, shop_id=shop_id)
         if order is None:

@@ -8,6 +8,7 @@ from domain.errors import OrderlyError
 from domain.events import OrderNoteAdded, hub
 from domain.logs import write_log
 from domain.models import Order
+from domain.text_rules import invisible_problem
 
 NOTE_MAX_LENGTH = 2000
 
@@ -23,6 +24,8 @@ async def add_note(*, shop_id: int, order_id: int, text: str, actor: str) -> Non
         raise InvalidNote('Write a note first.')
     if len(text) > NOTE_MAX_LENGTH:
         raise InvalidNote(f'A note can hold {NOTE_MAX_LENGTH} characters; this one has {len(text)}.')
+    if problem := invisible_problem(text, multiline=True):
+        raise InvalidNote(problem)
     async with in_transaction() as connection:
         order = await Order.get_or_none(id=order_id, shop_id=shop_id).using_db(connection)
         if order is None:

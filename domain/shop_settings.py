@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from domain.errors import OrderlyError
 from domain.logs import write_log
 from domain.models import Shop
+from domain.text_rules import invisible_problem
 
 _EMAIL = TypeAdapter(EmailStr)
 _HEX_COLOR = re.compile(r'^#[0-9a-f]{6}$')
@@ -143,6 +144,8 @@ def _text(errors: dict[str, str], field: str, value: str, max_length: int, *, re
         errors[field] = required
     elif len(value) > max_length:
         errors[field] = f'Please keep this to {max_length} characters at most.'
+    elif problem := invisible_problem(value):
+        errors[field] = problem
     return value
 
 
@@ -150,6 +153,9 @@ def _email(errors: dict[str, str], field: str, value: str) -> str:
     value = (value or '').strip()
     if not value:
         return ''  # no shop address: merchant mails go to the administrators who receive them
+    if problem := invisible_problem(value):
+        errors[field] = problem
+        return value
     try:
         return _EMAIL.validate_python(value).lower()
     except ValidationError:
@@ -175,6 +181,8 @@ def _address(errors: dict[str, str], field: str, value: str) -> str:
     lines = [line.strip() for line in (value or '').strip().splitlines()]
     if len(lines) > MAX_ADDRESS_LINES or any(len(line) > 100 for line in lines):
         errors[field] = f'Please keep the address to {MAX_ADDRESS_LINES} lines of at most 100 characters.'
+    elif problem := invisible_problem('\n'.join(lines), multiline=True):
+        errors[field] = problem
     return '\n'.join(lines)
 
 
