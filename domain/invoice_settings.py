@@ -1,6 +1,5 @@
 """Settings > Invoices (owners): the seller's legal data on invoices, the number series, and when to issue."""
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -9,12 +8,12 @@ from tortoise.transactions import in_transaction
 
 from domain.invoices import InvalidNumberFormat, IssueWhen, check_number_format, invoice_settings
 from domain.logs import write_log
-from domain.models import InvoiceSettings
+from domain.models import InvoiceSettings, PaymentSettings
+from domain.payment_settings import normalized_iban
 from domain.shop_settings import InvalidSettings
 from domain.text_rules import invisible_problem
 
 PAPER_SIZES = {'A4': 'A4 (210 x 297 mm)', 'Letter': 'US Letter (8.5 x 11 in)'}
-_IBAN = re.compile(r'^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$')
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,9 @@ async def update_invoice_settings(*, shop_id: int, changes: InvoiceSettingsChang
         elif problem := invisible_problem(values[field], multiline=field == 'footer'):
             errors[field] = problem
     values['vat_number'] = values['vat_number'].replace(' ', '').replace('.', '').upper()
-    iban = (changes.iban or '').replace(' ', '').upper()
-    if iban and not _IBAN.match(iban):
-        errors['iban'] = 'Please enter an IBAN like BE68 5390 0754 7034, or leave it empty.'
-    values['iban'] = ' '.join(iban[i:i + 4] for i in range(0, len(iban), 4))
+    iban = normalized_iban(changes.iban) if (changes.iban or '').strip() else ''
+    if (changes.iban or '').strip() and not iban:
+        errors['iban'] = 'Please enter a valid IBAN like BE68 5390 0754 7034, or leave it empty.'
     for field in ('number_format', 'credit_note_format'):
         values[field] = (getattr(changes, field) or '').strip()
         try:
@@ -69,16 +67,24 @@ async def update_invoice_settings(*, shop_id: int, changes: InvoiceSettingsChang
     if changes.paper_size not in PAPER_SIZES:
         errors['paper_size'] = 'Please choose A4 or Letter.'
     values['paper_size'] = changes.paper_size
-    if errors:
-        raise InvalidSettings(errors)
     await invoice_settings(shop_id)  # the row exists from here on
     async with in_transaction() as connection:
+        # the IBAN is the one of Settings > Checkout too (PaymentSettings.iban): both screens edit the same value
+        payment, _ = await PaymentSettings.get_or_create(shop_id=shop_id, using_db=connection)
+        if payment.bank_transfer and not iban and 'iban' not in errors:
+            errors['iban'] = 'Customers paying by bank transfer need this IBAN: turn bank transfer off in ' \
+                             'Settings > Checkout first.'
+        if errors:
+            raise InvalidSettings(errors)
         settings = await InvoiceSettings.get(shop_id=shop_id).using_db(connection)
         changed = {name: (getattr(settings, name), value) for name, value in values.items()
                    if getattr(settings, name) != value}
+        if iban != payment.iban:
+            changed['iban'] = (payment.iban, iban)
+            await PaymentSettings.filter(id=payment.id).using_db(connection).update(iban=iban)
+        if own := {name: new for name, (_, new) in changed.items() if name != 'iban'}:
+            await InvoiceSettings.filter(shop_id=shop_id).using_db(connection).update(**own)
         if changed:
-            await InvoiceSettings.filter(shop_id=shop_id).using_db(connection) \
-                .update(**{name: new for name, (_, new) in changed.items()})
             await write_log(connection, shop_id=shop_id, order=None, kind='settings.invoices', actor=actor,
                             now=datetime.now(UTC), message='Invoice settings changed: ' + ', '.join(changed),
                             data={name: [old, new] for name, (old, new) in changed.items()})

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from domain.addresses import postal_lines, shipping_address_lines
 from domain.errors import OrderlyError
 from domain.events import OutboxQueued, hub
 from domain.logs import write_log
-from domain.models import Invoice, InvoiceSettings, Order, Shop
+from domain.models import Invoice, InvoiceSettings, Order, PaymentSettings, Shop
 from domain.money import CENT, PricedLine, compute_totals, round_money, vat_in_gross
 from domain.outbox import enqueue, new_message
-from domain.schemas import DeliveryMethod
 from domain.sql import fetch
 from domain.statuses import OrderStatus
 from domain.webhook_payload import INVOICE_CREATED, order_data
@@ -86,8 +86,8 @@ async def invoice_settings(shop_id: int, connection: BaseDBAsyncClient | None = 
     settings = await InvoiceSettings.get_or_none(shop_id=shop_id).using_db(connection)
     if settings is None:
         await fetch(connection or InvoiceSettings._meta.db, 'INSERT INTO invoice_settings (shop_id, legal_name, '
-                    "vat_number, trade_register, iban, number_format, credit_note_format, reset_yearly, footer, "
-                    "issue_when, paper_size) VALUES (?, '', '', '', '', ?, ?, ?, '', 'manual', 'A4') "
+                    "vat_number, trade_register, number_format, credit_note_format, reset_yearly, footer, "
+                    "issue_when, paper_size) VALUES (?, '', '', '', ?, ?, ?, '', 'manual', 'A4') "
                     'ON CONFLICT DO NOTHING',
                     shop_id, '{year}-{seq:06d}', 'CN-{year}-{seq:06d}', True)
         settings = await InvoiceSettings.get(shop_id=shop_id).using_db(connection)
@@ -161,16 +161,22 @@ def shipping_rate_of(order: Order, current_rate: Decimal) -> Decimal:
 
 
 def _buyer(order: Order) -> dict[str, Any]:
-    address = ([order.street, f'{order.postal_code} {order.city}'.strip(), order.country]
-               if order.delivery_method is DeliveryMethod.SHIPPING else [])
-    return {'name': order.customer_name, 'email': order.email, 'address': [line for line in address if line],
+    return {'name': order.customer_name, 'email': order.email, 'address': shipping_address_lines(order),
             'vat_number': order.vat_number}
 
 
-def _seller(shop: Shop, settings: InvoiceSettings) -> dict[str, Any]:
+async def shop_iban(shop_id: int, connection: BaseDBAsyncClient | None = None) -> str:
+    """The shop's one IBAN, grouped (BE68 5390 0754 7034): customers transfer to it and invoices print it. It is
+    kept with the payment methods, and Settings > Invoices edits the same value, so the two can never differ."""
+    row = await PaymentSettings.get_or_none(shop_id=shop_id).using_db(connection)
+    iban = row.iban if row is not None else ''
+    return ' '.join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+def _seller(shop: Shop, settings: InvoiceSettings, iban: str) -> dict[str, Any]:
     return {'name': settings.legal_name or shop.name, 'shop_name': shop.name,
-            'address': [line for line in shop.postal_address.splitlines() if line.strip()],
-            'vat_number': settings.vat_number, 'trade_register': settings.trade_register, 'iban': settings.iban,
+            'address': postal_lines(shop.postal_address, without=(settings.legal_name, shop.name)),
+            'vat_number': settings.vat_number, 'trade_register': settings.trade_register, 'iban': iban,
             'email': shop.email, 'footer': settings.footer, 'brand_color': shop.brand_color}
 
 
@@ -195,10 +201,11 @@ async def issue_invoice(*, shop_id: int, order_id: int, actor: str, now: datetim
             raise InvoiceNotPossible(f'{order.code} already has invoice {existing.number}.')
         lines, breakdown = invoice_lines(order, shipping_rate_of(order, shop.shipping_vat_rate))
         vat_total = sum((Decimal(rate['vat']) for rate in breakdown), Decimal('0.00'))
+        seller = _seller(shop, settings, await shop_iban(shop_id, connection))
         invoice = await Invoice.create(
             using_db=connection, shop_id=shop_id, order_id=order.id, order_code=order.code,
             kind=InvoiceKind.INVOICE, number=numbered.number, period=numbered.period, sequence=numbered.sequence,
-            issue_date=issue_date, supply_date=issue_date, currency=order.currency, seller=_seller(shop, settings),
+            issue_date=issue_date, supply_date=issue_date, currency=order.currency, seller=seller,
             buyer=_buyer(order), lines=lines, vat_breakdown=breakdown, net_total=order.total - vat_total,
             vat_total=vat_total, total=order.total, issued_at=now, issued_by=actor)
         await write_log(connection, shop_id=shop_id, order=order, kind='invoice.issued', actor=actor, now=now,

@@ -43,7 +43,7 @@ async def _create_demo_shop(admin_email: str, admin_password: str) -> None:
         shop = await Shop.create(name='Demo shop', code_prefix='DEMO', currency='EUR', timezone='Europe/Brussels',
                                  email='orders@demo-shop.example', shipping_cost=Decimal('6.95'),
                                  pickup_address='Demo shop, Grote Markt 1, 1000 Brussels',
-                                 postal_address='Demo shop\nGrote Markt 1\n1000 Brussels\nBelgium')
+                                 postal_address='Grote Markt 1\n1000 Brussels\nBelgium')
         await Product.bulk_create([
             Product(shop=shop, name=name, sku=sku, price=Decimal(price), vat_rate=Decimal(rate), stock=stock,
                     swatch=swatch, position=index)

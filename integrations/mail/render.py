@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from domain.addresses import shipping_address_lines
 from domain.models import Order, OutboxMessage, Shop
 from domain.money import format_money
 from domain.outbox_delivery import NOTICE_TEMPLATE
@@ -185,8 +186,7 @@ class MailRenderer:
             'placed_at': order.created_at.astimezone(ZoneInfo(shop.timezone)).strftime('%d %b %Y %H:%M'),
             'delivery_method': order.delivery_method.label,
             'pickup': order.delivery_method is DeliveryMethod.PICKUP, 'pickup_address': shop.pickup_address,
-            'address_lines': [line for line in (order.customer_name, order.street,
-                                                f'{order.postal_code} {order.city}'.strip(), order.country) if line],
+            'address_lines': [line for line in (order.customer_name, *shipping_address_lines(order)) if line],
         }
         if message.template == 'customer_confirmation':
             # the payment page is offered only while the order can still be paid

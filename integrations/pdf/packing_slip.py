@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from borb.pdf import Document, Page
 from borb.pdf.color.hex_color import HexColor
 
+from domain.addresses import postal_lines, shipping_address_lines
 from domain.models import Order, Shop
 from domain.schemas import DeliveryMethod
 from integrations.pdf.canvas import (
@@ -60,11 +61,12 @@ class PackingSlip:
 def packing_slip_of(shop: Shop, order: Order, *, page_size: str = 'A4') -> PackingSlip:
     """The slip of `order` (its lines prefetched) as the shop prints it today, on A4 or Letter paper."""
     if order.delivery_method is DeliveryMethod.SHIPPING:
-        recipient = (order.customer_name, order.street, f'{order.postal_code} {order.city}'.strip(), order.country)
+        recipient = (order.customer_name, *shipping_address_lines(order))
     else:
         recipient = (order.customer_name, 'Picks up the order at', *shop.pickup_address.splitlines())
     return PackingSlip(
-        shop_name=shop.name, shop_address=shop.postal_address, order_code=order.code,
+        shop_name=shop.name, shop_address='\n'.join(postal_lines(shop.postal_address, without=(shop.name,))),
+        order_code=order.code,
         order_date=order.created_at.astimezone(ZoneInfo(shop.timezone)).strftime('%d %b %Y'),
         delivery_method=order.delivery_method.label, recipient=tuple(line for line in recipient if line.strip()),
         lines=tuple(SlipLine(line.sku, line.name, line.quantity) for line in order.lines), note=order.note,

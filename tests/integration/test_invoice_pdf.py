@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from domain.invoices import issue_credit_note, issue_invoice
-from domain.models import Invoice, InvoiceSettings, Shop
+from domain.models import Invoice, InvoiceSettings, PaymentSettings, Shop
 from integrations.pdf.invoice import invoice_document, invoice_pdf, invoice_pdf_of
 from tests.integration.test_invoices import NOW, order_with_two_rates
 from tests.integration.test_order_export import add_order
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.skipif(shutil.which('pdftotext') is None, reason='needs
 async def invoicing_shop(shop: Shop) -> Shop:
     await Shop.filter(id=shop.id).update(postal_address='Kerkstraat 12\n9000 Gent\nBelgium')
     await InvoiceSettings.create(shop_id=shop.id, legal_name='Demo Coffee BV', vat_number='BE0999999999',
-                                 trade_register='RPR Gent 0999.999.999', iban='BE68 5390 0754 7034',
-                                 footer='Payable within 14 days.')
+                                 trade_register='RPR Gent 0999.999.999', footer='Payable within 14 days.')
+    await PaymentSettings.create(shop_id=shop.id, iban='BE68539007547034')  # the shop's one IBAN
     return await Shop.get(id=shop.id)
 
 

@@ -3,7 +3,7 @@
 from nicegui import ui
 
 from domain.invoice_settings import PAPER_SIZES, InvoiceSettingsChanges, update_invoice_settings
-from domain.invoices import IssueWhen, invoice_settings
+from domain.invoices import IssueWhen, invoice_settings, shop_iban
 from domain.models import InvoiceSettings, Shop
 from domain.shop_settings import InvalidSettings
 from ui.admin.frame import admin_frame
@@ -12,7 +12,7 @@ from ui.components.field_errors import clear_on_change, set_error, show_errors
 
 
 class InvoiceSettingsView:
-    def __init__(self, shop: Shop, settings: InvoiceSettings) -> None:
+    def __init__(self, shop: Shop, settings: InvoiceSettings, iban: str = '') -> None:
         self.shop = shop
         with ui.card().classes('w-full max-w-3xl gap-3').props('flat bordered'):
             with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-2 gap-x-3 gap-y-1'):
@@ -22,7 +22,8 @@ class InvoiceSettingsView:
                     'vat_number': ui.input('VAT number', value=settings.vat_number).props('outlined maxlength=32'),
                     'trade_register': ui.input('Trade register number', value=settings.trade_register)
                     .props('outlined maxlength=64'),
-                    'iban': ui.input('IBAN', value=settings.iban).props('outlined maxlength=42'),
+                    'iban': ui.input('IBAN', value=iban)
+                    .props('outlined maxlength=42 hint="The same IBAN as for bank transfers in Settings > Checkout."'),
                     'number_format': ui.input('Invoice numbers', value=settings.number_format)
                     .props('outlined maxlength=60 hint="{year} and {seq}, e.g. {year}-{seq:06d}"'),
                     'credit_note_format': ui.input('Credit note numbers', value=settings.credit_note_format)
@@ -70,4 +71,4 @@ async def invoice_settings_screen() -> None:
     settings = await invoice_settings(shop.id)
     with admin_frame(shop, admin, 'Invoice settings'):
         ui.label('Invoices').classes('text-2xl font-semibold')
-        InvoiceSettingsView(shop, settings)
+        InvoiceSettingsView(shop, settings, await shop_iban(shop.id))

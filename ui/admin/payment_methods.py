@@ -20,7 +20,8 @@ class PaymentMethodsView:
                 self.online = ui.switch('Online prepayment', value=options.online).mark('online')
             self.inputs: dict[str, ui.element] = {
                 'iban': ui.input('IBAN for bank transfers', value=grouped_iban(options.iban))
-                .props('outlined hint="Shown to customers with the order code as the reference."').mark('iban'),
+                .props('outlined hint="Customers see it with the order code as the reference; invoices print it."')
+                .mark('iban'),
                 'provider': ui.select(PROVIDERS, value=options.provider, label='Payment provider')
                 .props('outlined hint="Mollie needs ORDERLY_MOLLIE_API_KEY."').mark('provider'),
                 'auto_cancel_days': ui.input('Cancel unpaid orders after (days)',

@@ -26,7 +26,7 @@ class ShopSettingsView:
                     .props('outlined hint="For e-mails and documents."').mark('brand_color'),
                 }
             self.inputs['postal_address'] = ui.textarea('Postal address', value=shop.postal_address) \
-                .props('outlined autogrow hint="As on invoices and packing slips."') \
+                .props('outlined autogrow hint="As on invoices and packing slips, below the shop name."') \
                 .mark('postal_address')
             for element in self.inputs.values():
                 element.classes('w-full')

@@ -1,7 +1,11 @@
 """The order as its customer sees it, shared by the order status page and the account's order page."""
 
+from zoneinfo import ZoneInfo
+
 from nicegui import ui
 
+from domain.addresses import shipping_address_lines
+from domain.customer_orders import customer_history
 from domain.models import Order, Shop
 from domain.money import format_money
 from domain.schemas import DeliveryMethod
@@ -39,8 +43,22 @@ def delivery_card(shop: Shop, order: Order) -> None:
             ui.label(f'Pickup at {shop.pickup_address}')
         else:
             ui.label('Shipping to')
-            for line in (order.customer_name, order.street, f'{order.postal_code} {order.city}', order.country):
+            for line in (order.customer_name, *shipping_address_lines(order)):
                 ui.label(line).classes('text-stone-700')
         if order.note:
             ui.label('Your note').classes('text-sm text-stone-500 pt-2')
             ui.label(order.note).classes('whitespace-pre-line')
+
+
+async def history_card(shop: Shop, order: Order) -> None:
+    """What happened to the order that the customer is told, newest first, with dates in the shop's time zone."""
+    zone = ZoneInfo(shop.timezone)
+    with ui.card().classes('w-full gap-2').props('flat bordered').mark('order-history'):
+        ui.label('History').classes('text-lg font-medium')
+        for entry in reversed(await customer_history(order)):
+            with ui.row().classes('w-full items-baseline gap-x-4 gap-y-0 history-entry'):
+                ui.label(entry.at.astimezone(zone).strftime('%d %b %Y %H:%M')).classes('text-sm text-stone-500 w-36')
+                ui.label(entry.what).classes('font-medium')
+                if entry.link:
+                    ui.link(entry.link[0], entry.link[1], new_tab=True).classes('tracking-link') \
+                        .props('rel="noopener noreferrer"')
