@@ -18,7 +18,7 @@ from domain.order_detail import order_for_admin, order_history
 from domain.order_notes import add_note
 from domain.references import reference_link
 from domain.schemas import DeliveryMethod
-from domain.statuses import OrderStatus, statuses_offered
+from domain.statuses import OrderStatus
 from ui.admin.documents import packing_slip_url
 from ui.admin.frame import admin_frame
 from ui.admin.order_invoices import InvoicesCard
@@ -178,7 +178,7 @@ class OrderDetail:
             self.banner = ui.label().classes('w-full text-sm bg-amber-100 text-amber-900 rounded p-2') \
                 .mark('changed-elsewhere')
             self.banner.set_visibility(False)
-            self.status = ui.select(self.status_options(), value=self.order.status.value) \
+            self.status = ui.select({s.value: s.label for s in OrderStatus}, value=self.order.status.value) \
                 .props('outlined').classes('w-full').mark('status')
             self.reference = ui.input('Reference or tracking code', value=self.order.reference) \
                 .props('outlined').classes('w-full').mark('reference')
@@ -282,12 +282,7 @@ class OrderDetail:
             await self.show_status()
             await self.invoices.refresh()
 
-    def status_options(self) -> dict[str, str]:
-        """What this order can go to from where it is, by its way of delivery (no "Ready for pickup" for a parcel)."""
-        return {s.value: s.label for s in statuses_offered(self.order.status, self.order.delivery_method.value)}
-
     async def show_status(self) -> None:
-        self.status.set_options(self.status_options(), value=self.order.status.value)
         self.badge.set_text(self.order.status.label)
         self.badge.props(f'color={StatusBadge.color_of(self.order.status)}')
         self.show_reference_link()
