@@ -17,6 +17,24 @@ MAX_LISTED = 200
 CUSTOMER_KINDS = ('order.placed', 'order.status_changed', 'order.paid', 'order.auto_cancelled')
 
 
+# What the status page says first about an order in each status, in the customer's words
+STATUS_IN_WORDS: dict[OrderStatus, str] = {
+    OrderStatus.ORDER_RECEIVED: 'We have received your order and sent a confirmation to {email}.',
+    OrderStatus.AWAITING_PAYMENT: 'We are waiting for your payment; we start on your order once it arrives.',
+    OrderStatus.PAYMENT_RECEIVED: 'Your payment has arrived. We are getting your order ready.',
+    OrderStatus.PROCESSING: 'We are getting your order ready.',
+    OrderStatus.SHIPPED: 'Your order is on its way.',
+    OrderStatus.READY_FOR_PICKUP: 'Your order is ready: you can pick it up in the shop.',
+    OrderStatus.COMPLETED: 'Your order is complete. Thank you for shopping with us!',
+    OrderStatus.CANCELLED: 'This order was cancelled.',
+}
+
+
+def status_in_words(order: Order) -> str:
+    """One sentence on where the order stands now, for its customer."""
+    return STATUS_IN_WORDS[order.status].format(email=order.email)
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
@@ -73,6 +91,7 @@ async def customer_history(order: Order) -> list[HistoryEntry]:
         .order_by('created_at', 'id')
     history: list[HistoryEntry] = []
     shown_link: tuple[str, str] | None = None
+    shown_status: OrderStatus | None = None
     for entry in entries:
         data = entry.data or {}
         if entry.kind == 'order.placed':
@@ -84,6 +103,9 @@ async def customer_history(order: Order) -> list[HistoryEntry]:
             status = None
         if entry.kind == 'order.auto_cancelled':
             status = OrderStatus.CANCELLED
+        if status is shown_status:  # a payment logs its status change and `order.paid`: the customer hears it once
+            status = None
+        shown_status = status or shown_status
         link = reference_link(data['reference']) if data.get('reference') else None
         new_link = link if link and link != shown_link else None
         if new_link:

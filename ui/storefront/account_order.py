@@ -1,16 +1,13 @@
 """`/account/orders/{code}`: one of the customer's orders; anyone else's order looks exactly like an unknown code."""
 
-from zoneinfo import ZoneInfo
-
 from nicegui import ui
 
 from domain.catalogue import default_shop
-from domain.customer_orders import account_order, customer_history
-from domain.models import Order, Shop
+from domain.customer_orders import account_order
 from ui.storefront.customer_session import require_customer
 from ui.storefront.frame import storefront_frame
 from ui.storefront.invoices import invoices_card
-from ui.storefront.order_cards import delivery_card, order_card
+from ui.storefront.order_cards import delivery_card, history_card, order_card
 from ui.storefront.payment_panel import payment_panel
 
 
@@ -32,15 +29,3 @@ async def account_order_page(code: str) -> None:
         await invoices_card(order)
         delivery_card(shop, order)
 
-
-async def history_card(shop: Shop, order: Order) -> None:
-    zone = ZoneInfo(shop.timezone)
-    with ui.card().classes('w-full gap-2').props('flat bordered').mark('order-history'):
-        ui.label('History').classes('text-lg font-medium')
-        for entry in reversed(await customer_history(order)):
-            with ui.row().classes('w-full items-baseline gap-x-4 gap-y-0 history-entry'):
-                ui.label(entry.at.astimezone(zone).strftime('%d %b %Y %H:%M')).classes('text-sm text-stone-500 w-36')
-                ui.label(entry.what).classes('font-medium')
-                if entry.link:
-                    ui.link(entry.link[0], entry.link[1], new_tab=True).classes('tracking-link') \
-                        .props('rel="noopener noreferrer"')

@@ -3,13 +3,14 @@
 from nicegui import ui
 
 from domain.catalogue import default_shop, order_by_token
+from domain.customer_orders import status_in_words
 from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.models import Order, Shop
 from domain.references import reference_link
 from ui.storefront.frame import storefront_frame
 from ui.storefront.invoices import invoices_card
 from ui.storefront.order_access import may_see_order
-from ui.storefront.order_cards import delivery_card, order_card
+from ui.storefront.order_cards import delivery_card, history_card, order_card
 from ui.storefront.payment_panel import payment_panel
 
 
@@ -25,7 +26,9 @@ async def order_page(token: str) -> None:
         order_details(shop, order)
         tracking(order)
         await payment_panel(shop, order)
+        await history_card(shop, order)
         await invoices_card(order)
+        delivery_card(shop, order)
         if order.customer_id is not None:
             with ui.row().classes('items-center gap-2').mark('account-pointer'):
                 ui.label('You can follow this order in your account too:').classes('text-stone-600')
@@ -63,6 +66,5 @@ def tracking(order: Order) -> None:
 def order_details(shop: Shop, order: Order) -> None:
     with ui.column().classes('w-full gap-1'):
         ui.label(f'Thank you, {order.customer_name}!').classes('text-2xl font-semibold')
-        ui.label(f'We have received your order and sent a confirmation to {order.email}.').classes('text-stone-600')
+        ui.label(status_in_words(order)).classes('text-stone-600').mark('status-in-words')
     order_card(order)
-    delivery_card(shop, order)
