@@ -56,15 +56,28 @@ def _joining_letter(character: str) -> bool:
 
 def invisible_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character of `value` that no field takes (see the module's rules), or None."""
+    index = _first_invisible(value, multiline)
+    return None if index is None else value[index]
+
+
+def without_invisible(value: str) -> str:
+    """`value` (one line) without the characters a field refuses: for what must never carry one, like a mail
+    header, even when stored text holds one (written before these rules, or by hand)."""
+    while (index := _first_invisible(value, False)) is not None:
+        value = value[:index] + value[index + 1:]
+    return value
+
+
+def _first_invisible(value: str, multiline: bool) -> int | None:
     for index, character in enumerate(value):
         code = ord(character)
         category = unicodedata.category(character)
         if category == 'Cc':
             if multiline and character in LINE_BREAKS:
                 continue
-            return character
+            return index
         if category in ('Cs', 'Zl', 'Zp') or character in BIDI_CONTROLS or character in ZERO_WIDTH:
-            return character
+            return index
         if character in (ZWJ, ZWNJ):
             before = value[index - 1] if index else ''
             after = value[index + 1] if index + 1 < len(value) else ''
@@ -72,14 +85,14 @@ def invisible_character(value: str, *, multiline: bool = False) -> str | None:
                 continue
             if character == ZWJ and before and after and _pictograph(before) and _pictograph(after):
                 continue
-            return character
+            return index
         if code in _TAGS:
             start = index
             while start and ord(value[start - 1]) in _TAGS:
                 start -= 1
             if start and value[start - 1] == _BLACK_FLAG:
                 continue
-            return character
+            return index
     return None
 
 

@@ -25,6 +25,7 @@ from domain.outbox_delivery import NOTICE_TEMPLATE
 from domain.references import reference_link
 from domain.schemas import DeliveryMethod
 from domain.statuses import OrderStatus, is_payable
+from domain.text_rules import without_invisible
 from integrations.mail.wording import WORDING
 
 ACCOUNT_TEMPLATES = {'customer_verification': ('verify', '/account/verify/'),  # wording prefix, link path
@@ -67,8 +68,9 @@ class UnknownTemplate(Exception):
 
 
 def one_line(text: str) -> str:
-    """`text` with every run of whitespace (line breaks included) as one space: safe for a header."""
-    return ' '.join(text.split())
+    """`text` with every run of whitespace (line breaks included) as one space, without control, bidi and
+    zero-width characters: safe for a header even when stored text holds one that input validation refuses now."""
+    return without_invisible(' '.join(text.split()))
 
 
 def t(key: str, **fields: Any) -> str:
