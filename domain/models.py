@@ -438,6 +438,7 @@ class PaymentSettings(Model):
     online = fields.BooleanField(default=False)
     provider = fields.CharField(max_length=16, default='demo')
     auto_cancel_days = fields.IntField(null=True)  # unpaid "Waiting for payment" orders older than this: cancelled
+    demo_api_key = fields.CharField(max_length=100, default='')  # random, made once the demo provider is chosen
 
     class Meta:
         table = 'payment_settings'

@@ -4,7 +4,9 @@ An order paid by bank transfer or online starts in "Waiting for payment"; one pa
 offers no payment method for the chosen delivery) starts in "Order received", as before.
 """
 
+import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,7 +21,9 @@ from domain.shop_settings import InvalidSettings
 from domain.statuses import OrderStatus
 
 MAX_AUTO_CANCEL_DAYS = 90
-PROVIDERS = {'demo': 'Demo provider (built in, no real money)', 'mollie': 'Mollie'}
+DEMO = 'demo'
+PROVIDERS = {DEMO: 'Demo provider (built in, no real money)', 'mollie': 'Mollie'}
+_DEMO_KEY = re.compile(r'test_(\d{1,12})_[0-9a-f]{64}')  # test_SHOP_random: the shop is read, then the key compared
 
 
 class PaymentMethod(StrEnum):
@@ -57,6 +61,11 @@ class PaymentOptions:
             raise InvalidCheckout({'payment_method': 'Please choose how you want to pay.'})
         return OrderStatus.ORDER_RECEIVED if method is PaymentMethod.PAY_ON_PICKUP else OrderStatus.AWAITING_PAYMENT
 
+    @property
+    def uses_demo(self) -> bool:
+        """The owner chose the built-in demo provider for online payment: only then does it exist."""
+        return self.online and self.provider == DEMO
+
 
 async def payment_options(shop_id: int) -> PaymentOptions:
     """The shop's payment methods (the defaults for a shop that never saved them)."""
@@ -65,6 +74,35 @@ async def payment_options(shop_id: int) -> PaymentOptions:
         return PaymentOptions()
     return PaymentOptions(pay_on_pickup=row.pay_on_pickup, bank_transfer=row.bank_transfer, iban=row.iban,
                           online=row.online, provider=row.provider, auto_cancel_days=row.auto_cancel_days)
+
+
+async def demo_chosen_anywhere() -> bool:
+    """Whether any shop chose the demo provider (its stand-in API answers nothing otherwise)."""
+    return await PaymentSettings.filter(online=True, provider=DEMO).exists()
+
+
+async def demo_api_key(shop_id: int) -> str | None:
+    """The shop's own key for the demo provider's API, made (randomly, once) on first use; None unless the shop
+    chose the demo provider."""
+    row = await PaymentSettings.get_or_none(shop_id=shop_id, online=True, provider=DEMO)
+    if row is None:
+        return None
+    if not row.demo_api_key:  # conditional: two first uses at once agree on one key
+        await PaymentSettings.filter(id=row.id, demo_api_key='').update(
+            demo_api_key=f'test_{shop_id}_{secrets.token_hex(32)}')
+        row = await PaymentSettings.get(id=row.id)
+    return row.demo_api_key
+
+
+async def shop_of_demo_key(key: str) -> int | None:
+    """The shop whose demo provider key `key` is, while it has the demo provider chosen; else None."""
+    match = _DEMO_KEY.fullmatch(key or '')
+    if match is None:
+        return None
+    row = await PaymentSettings.get_or_none(shop_id=int(match[1]), online=True, provider=DEMO)
+    if row is None or not row.demo_api_key:
+        return None
+    return row.shop_id if hmac.compare_digest(row.demo_api_key.encode(), key.encode()) else None  # constant time
 
 
 def normalized_iban(text: str) -> str:

@@ -63,6 +63,7 @@ class PaymentRequest:
     redirect_url: str
     webhook_url: str
     metadata: dict[str, str] = field(default_factory=dict)
+    shop_id: int = 0  # whose payment it is (a provider with one account per shop, like the demo, needs it)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ async def start_payment(*, order: Order, provider: PaymentProvider, redirect_url
     await _check_attempts(order)
     created = await provider.create_payment(PaymentRequest(
         amount=amount, currency=order.currency, description=f'Order {order.code}', redirect_url=redirect_url,
-        webhook_url=webhook_url, metadata={'order_code': order.code}))
+        webhook_url=webhook_url, metadata={'order_code': order.code}, shop_id=order.shop_id))
     now = datetime.now(UTC)
     async with in_transaction() as connection:
         payment = await Payment.create(
@@ -149,6 +150,26 @@ async def start_payment(*, order: Order, provider: PaymentProvider, redirect_url
                                          f'({provider.name} {created.provider_payment_id})',
                         data={'payment_id': payment.id, 'provider': provider.name})
     return payment
+
+
+async def payment_refusal(*, shop_id: int, order_code: str, amount: Decimal, currency: str) -> str:
+    """Why a payment of `amount` for order `order_code` of shop `shop_id` must not be created ('' if it is the open
+    amount of a payable order of that shop): a provider we run ourselves (the demo) asks this for each request."""
+    order = await Order.get_or_none(shop_id=shop_id, code=order_code[:32]) if order_code else None
+    if order is None:
+        return 'The metadata names no order of this shop'
+    due = await open_amount(order)
+    if due <= 0:
+        return f'Order {order.code} has nothing to pay'
+    if currency != order.currency or amount != due:
+        return f'Order {order.code} has {format_money(due, order.currency)} to pay'
+    return ''
+
+
+async def payment_shop_id(*, provider: str, provider_payment_id: str) -> int | None:
+    """The shop of our payment `provider_payment_id` at `provider`, if there is one."""
+    payment = await Payment.get_or_none(provider=provider, provider_payment_id=provider_payment_id[:64])
+    return payment.shop_id if payment else None
 
 
 async def _check_attempts(order: Order) -> None:

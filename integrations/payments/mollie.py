@@ -13,6 +13,7 @@ import httpx
 
 from domain.models import PaymentStatus
 from domain.payments import CreatedPayment, PaymentProviderError, PaymentRequest, ProviderPayment
+from domain.redirects import web_url
 
 log = logging.getLogger(__name__)  # never given the API key
 
@@ -35,7 +36,8 @@ class MollieProvider:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def create_payment(self, request: PaymentRequest) -> CreatedPayment:
+    async def create_payment(self, request: PaymentRequest, *, api_key: str | None = None) -> CreatedPayment:
+        """Create the payment (with `api_key` instead of the client's own, for a provider with a key per shop)."""
         body = {
             'amount': {'currency': request.currency, 'value': f'{request.amount:.2f}'},
             'description': request.description[:255],
@@ -43,31 +45,35 @@ class MollieProvider:
             'webhookUrl': request.webhook_url,
             'metadata': request.metadata,
         }
-        data = await self._request('POST', '/v2/payments', json=body)
+        data = await self._request('POST', '/v2/payments', api_key, json=body)
         try:
-            return CreatedPayment(provider_payment_id=str(data['id']),
-                                  checkout_url=str(data['_links']['checkout']['href']))
+            payment_id, checkout_url = str(data['id']), web_url(str(data['_links']['checkout']['href']))
         except (KeyError, TypeError) as error:
             raise PaymentProviderError(f'{self.name} answered without a payment id or checkout link.') from error
+        if checkout_url is None:  # customers are sent there: an http(s) address only
+            raise PaymentProviderError(f'{self.name} answered with a checkout link that is no web address.')
+        return CreatedPayment(provider_payment_id=payment_id, checkout_url=checkout_url)
 
-    async def fetch_payment(self, provider_payment_id: str) -> ProviderPayment:
-        data = await self._request('GET', f'/v2/payments/{provider_payment_id}')
+    async def fetch_payment(self, provider_payment_id: str, *, api_key: str | None = None) -> ProviderPayment:
+        """The payment as the provider reports it now."""
+        data = await self._request('GET', f'/v2/payments/{provider_payment_id}', api_key)
         try:
             status = PaymentStatus(data['status'])
         except (KeyError, ValueError):
             status = PaymentStatus.OPEN  # pending, authorized: not paid yet
-        try:
-            amount = Decimal(str(data['amount']['value']))
-            currency = str(data['amount']['currency'])
-        except (KeyError, TypeError, InvalidOperation) as error:
-            raise PaymentProviderError(f'{self.name} answered without an amount.') from error
+        parsed = amount_of(data.get('amount'))
+        if parsed is None:
+            raise PaymentProviderError(f'{self.name} answered without an amount.')
+        amount, currency = parsed
         metadata = data.get('metadata')
         return ProviderPayment(provider_payment_id=str(data.get('id', '')), status=status, amount=amount,
                                currency=currency, method=str(data.get('method') or ''),
                                metadata=metadata if isinstance(metadata, dict) else {})
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    async def _request(self, method: str, path: str, api_key: str | None = None, **kwargs: Any) -> dict[str, Any]:
         pause = RETRY_PAUSE
+        if api_key is not None:
+            kwargs['headers'] = {'Authorization': f'Bearer {api_key}'}
         for attempt in range(RETRIES + 1):
             try:
                 response = await self._client.request(method, path, **kwargs)
@@ -93,3 +99,13 @@ class MollieProvider:
         detail = data.get('detail', '') if isinstance(data, dict) else ''
         raise PaymentProviderError(f'The payment provider refused the request ({response.status_code}'
                                    f'{": " + str(detail)[:200] if detail else ""}).')
+
+
+def amount_of(amount: object) -> tuple[Decimal, str] | None:
+    """(value, currency) of a Mollie amount ({"currency": "EUR", "value": "10.00"}); None if it is none."""
+    try:
+        value = Decimal(str(amount['value']))  # type: ignore[index]
+        currency = str(amount['currency'])  # type: ignore[index]
+    except (KeyError, TypeError, InvalidOperation):
+        return None
+    return (value, currency) if value.is_finite() else None

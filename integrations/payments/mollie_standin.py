@@ -6,6 +6,10 @@ and `_links.checkout.href`; `GET /v2/payments/{id}`; errors as application/hal+j
 Its checkout page (`/checkout/{id}`) has Pay, Fail, Cancel and Expire buttons; a status change POSTs `id=tr_…`
 (form-encoded) to the payment's webhookUrl, as Mollie does, then sends the customer to the redirectUrl.
 
+What it lets through is its `StandInPolicy`: by default Mollie's own rules (any test_/live_ key, an http(s)
+redirectUrl); the built-in demo provider (demo.py) answers only when the shop chose it, with the shop's own key,
+for the shop's own orders, and sends customers back to the shop's own origin only.
+
 Tests steer it under `/_standin/…` (set a status, answer the next API calls with errors, change the amount paid).
 Run it alone: `python -m integrations.payments.mollie_standin --port 8765`, then ORDERLY_MOLLIE_API_URL=
 http://127.0.0.1:8765 and ORDERLY_MOLLIE_API_KEY=test_anything.
@@ -31,6 +35,8 @@ import uvicorn
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from domain.redirects import web_url
+
 log = logging.getLogger(__name__)
 
 STATUSES = ('open', 'paid', 'failed', 'canceled', 'expired')
@@ -49,10 +55,35 @@ class StandInPayment:
     webhook_url: str
     metadata: Any
     created_at: datetime
+    account: object = None  # whose it is: only that account's key reads it
     status: str = 'open'
     method: str | None = None
     paid_at: datetime | None = None
     webhook_calls: list[int | str] = field(default_factory=list)  # the answers our webhook got: status or error
+
+
+class StandInPolicy:
+    """Mollie's own rules: any test_/live_ key is an account of its own, redirects go to any http(s) address."""
+
+    async def available(self) -> bool:
+        """False: the API and the checkout page answer 404 (the demo provider nobody chose)."""
+        return True
+
+    async def account(self, key: str) -> object | None:
+        """The account `key` belongs to; None: refused with 401."""
+        return key if _KEY.match(key) else None
+
+    async def refusal(self, account: object, body: dict[str, Any]) -> tuple[str, str] | None:
+        """(field, detail) when `account` may not create the payment `body` describes (a 422)."""
+        return None
+
+    def redirect_url(self, url: str) -> str | None:
+        """Where customers may be sent back to after paying; None: refused."""
+        return web_url(url)
+
+    def webhook_url(self, url: str) -> str | None:
+        """Where notifications may go; None: refused. Empty: none are sent."""
+        return url if not url else web_url(url)
 
 
 class MollieStandIn:
@@ -60,12 +91,14 @@ class MollieStandIn:
 
     `public_url` overrides the host in links; `checkout_url` makes a payment's checkout link from its id (default:
     this app's own page); `webhook_transport` carries webhook calls (the demo provider calls its own server
-    in-process).
+    in-process); `policy` decides what it lets through.
     """
 
     def __init__(self, *, public_url: str = '', checkout_url: Callable[[str], str] | None = None,
-                 webhook_transport: httpx.AsyncBaseTransport | None = None, controls: bool = True) -> None:
+                 webhook_transport: httpx.AsyncBaseTransport | None = None, controls: bool = True,
+                 policy: StandInPolicy | None = None) -> None:
         self.public_url = public_url.rstrip('/')
+        self.policy = policy or StandInPolicy()
         self.controls = controls  # the /_standin/… test controls; off where customers can reach it (the demo)
         self.checkout_url = checkout_url
         self.webhook_transport = webhook_transport
@@ -134,22 +167,26 @@ class MollieStandIn:
             mounted_at = request.scope.get('root_path', '')  # under /pay/demo-api for the demo provider
             return self.public_url or f'{request.url.scheme}://{request.url.netloc}{mounted_at}'.rstrip('/')
 
-        async def gate(request: Request) -> JSONResponse | None:
+        async def gate(request: Request) -> JSONResponse | tuple[object]:
+            """A refusal, or (the account of the request's key,)."""
+            if not await self.policy.available():
+                return self._error(404, 'Not Found', 'Not Found')
             self.requests.append((request.method, request.url.path, request.headers.get('authorization', '')))
             if self.delay:
                 await asyncio.sleep(self.delay)
             if self.next_errors:
                 status = self.next_errors.pop(0)
                 return self._error(status, 'Internal Server Error' if status >= 500 else 'Error', 'Scripted error')
-            key = request.headers.get('authorization', '').removeprefix('Bearer ')
-            if not _KEY.match(key):
+            account = await self.policy.account(request.headers.get('authorization', '').removeprefix('Bearer '))
+            if account is None:
                 return self._error(401, 'Unauthorized Request', 'Missing authentication, or failed to authenticate')
-            return None
+            return (account,)
 
         @app.post('/v2/payments')
         async def create_payment(request: Request) -> Response:
-            if refusal := await gate(request):
-                return refusal
+            passed = await gate(request)
+            if isinstance(passed, Response):
+                return passed
             try:
                 body = await request.json()
                 amount = body['amount']
@@ -163,13 +200,19 @@ class MollieStandIn:
                                    field='amount.value')
             if not str(body.get('description') or '').strip():
                 return self._error(422, 'Unprocessable Entity', 'The description is invalid', field='description')
-            if not body.get('redirectUrl'):
+            redirect_url = self.policy.redirect_url(str(body.get('redirectUrl') or ''))
+            if redirect_url is None:
                 return self._error(422, 'Unprocessable Entity', 'The redirect URL is invalid', field='redirectUrl')
+            webhook_url = self.policy.webhook_url(str(body.get('webhookUrl') or ''))
+            if webhook_url is None:
+                return self._error(422, 'Unprocessable Entity', 'The webhook URL is invalid', field='webhookUrl')
+            if refusal := await self.policy.refusal(passed[0], body):
+                return self._error(422, 'Unprocessable Entity', refusal[1], field=refusal[0])
             payment_id = 'tr_' + ''.join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
             payment = StandInPayment(id=payment_id, amount={'currency': currency, 'value': value},
-                                     description=str(body['description']), redirect_url=str(body['redirectUrl']),
-                                     webhook_url=str(body.get('webhookUrl') or ''), metadata=body.get('metadata'),
-                                     created_at=datetime.now(UTC))
+                                     description=str(body['description']), redirect_url=redirect_url,
+                                     webhook_url=webhook_url, metadata=body.get('metadata'),
+                                     created_at=datetime.now(UTC), account=passed[0])
             self.payments[payment_id] = payment
             while len(self.payments) > MAX_PAYMENTS:  # it lives in memory: the oldest go first
                 del self.payments[next(iter(self.payments))]
@@ -177,28 +220,32 @@ class MollieStandIn:
 
         @app.get('/v2/payments/{payment_id}')
         async def get_payment(payment_id: str, request: Request) -> Response:
-            if refusal := await gate(request):
-                return refusal
+            passed = await gate(request)
+            if isinstance(passed, Response):
+                return passed
             payment = self.payments.get(payment_id)
-            if payment is None:
+            if payment is None or payment.account != passed[0]:  # another account's payment: as if there were none
                 return self._error(404, 'Not Found', f'No payment exists with token {payment_id[:40]}.')
             return JSONResponse(self._resource(payment, base(request)), media_type=HAL)
 
         @app.get('/checkout/{payment_id}')
         async def checkout_page(payment_id: str) -> Response:
-            payment = self.payments.get(payment_id)
+            payment = self.payments.get(payment_id) if await self.policy.available() else None
             if payment is None:
                 return HTMLResponse('<h1>Payment not found</h1>', status_code=404)
             return HTMLResponse(_checkout_html(payment))
 
         @app.post('/checkout/{payment_id}')
         async def checkout_choice(payment_id: str, action: str = Form('')) -> Response:
-            payment = self.payments.get(payment_id)
+            payment = self.payments.get(payment_id) if await self.policy.available() else None
             if payment is None:
                 return HTMLResponse('<h1>Payment not found</h1>', status_code=404)
             if payment.status == 'open' and action in STATUSES[1:]:
                 await self.set_status(payment_id, action)
-            return RedirectResponse(payment.redirect_url or '/', status_code=303)
+            back = self.policy.redirect_url(payment.redirect_url)  # checked again: whatever got stored, however
+            if back is None:
+                return HTMLResponse('<h1>Thank you</h1><p>You may close this page.</p>')
+            return RedirectResponse(back, status_code=303)
 
         @app.post('/_standin/payments/{payment_id}')
         async def steer(payment_id: str, request: Request) -> Response:

@@ -228,6 +228,23 @@ async def test_bad_key_is_refused_with_mollies_401(shop, standin, receiver):
     await wrong.aclose()
 
 
+@pytest.mark.parametrize('target', ['javascript:alert(document.domain)', 'data:text/html,x', '/order/abc', ''])
+async def test_standin_refuses_a_redirect_url_that_is_no_web_address_as_mollie_does(shop, standin, mollie, target):
+    order = await an_order(shop)
+    with pytest.raises(PaymentProviderError, match='422: The redirect URL is invalid'):
+        await start_payment(order=order, provider=mollie, redirect_url=target, webhook_url='')
+    assert not standin.standin.payments and await Payment.all().count() == 0
+
+
+async def test_a_checkout_link_that_is_no_web_address_is_never_where_customers_are_sent(shop, standin, mollie,
+                                                                                        receiver):
+    standin.standin.checkout_url = lambda payment_id: f'javascript:alert("{payment_id}")'
+    order = await an_order(shop)
+    with pytest.raises(PaymentProviderError, match='no web address'):
+        await pay(order, mollie, receiver)
+    assert await Payment.all().count() == 0
+
+
 async def test_open_amount_is_what_is_left_after_payments(shop, standin, mollie, receiver):
     order = await an_order(shop, status=OrderStatus.ORDER_RECEIVED)
     assert await open_amount(order) == order.total > Decimal(0)
