@@ -115,7 +115,8 @@ def demo_provider(app: FastAPI, *, public_url: str) -> DemoProvider:
 async def demo_checkout_page(payment_id: str) -> Response | None:
     standin: MollieStandIn | None = _current.get('standin')
     payment = standin.payments.get(payment_id) if standin else None
-    shop_id = payment.account if payment else (await default_shop()).id
+    shop = None if payment else await default_shop()
+    shop_id = payment.account if payment else shop.id if shop else None
     if standin is None or not isinstance(shop_id, int) or not (await payment_options(shop_id)).uses_demo:
         return PlainTextResponse('Not Found', status_code=404)
     # checked again here: the page must never lead anywhere but the shop, whatever got stored

@@ -23,7 +23,8 @@ class PaymentMethodsView:
                 .props('outlined hint="Customers see it with the order code as the reference; invoices print it."')
                 .mark('iban'),
                 'provider': ui.select(PROVIDERS, value=options.provider, label='Payment provider')
-                .props('outlined hint="Mollie needs ORDERLY_MOLLIE_API_KEY."').mark('provider'),
+                .props('outlined hint="Mollie needs ORDERLY_MOLLIE_API_KEY. The demo provider takes no real money: '
+                       'anyone can pay with it, so never offer it in a real shop."').mark('provider'),
                 'auto_cancel_days': ui.input('Cancel unpaid orders after (days)',
                                              value='' if options.auto_cancel_days is None
                                              else str(options.auto_cancel_days))
