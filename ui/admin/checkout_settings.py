@@ -40,17 +40,18 @@ class CheckoutSettingsView:
             ui.label('Shipping').classes('text-lg font-medium')
             with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-3 gap-x-3 gap-y-1'):
                 self.inputs['shipping_cost'] = ui.input('Shipping cost', value=amount_text(shop.shipping_cost)) \
-                    .props(f'outlined inputmode=decimal prefix="{currency}" hint="Incl. VAT; 0 ships for free."') \
-                    .mark('shipping_cost')
+                    .props('outlined inputmode=decimal hint="Incl. VAT; 0 ships for free."').mark('shipping_cost')
                 self.inputs['shipping_vat_rate'] = ui.input('VAT rate of shipping',
                                                             value=f'{shop.shipping_vat_rate.normalize():f}') \
                     .props('outlined inputmode=decimal suffix="%"').mark('shipping_vat_rate')
                 self.inputs['free_shipping_from'] = ui.input('Free shipping from',
                                                              value=amount_text(shop.free_shipping_from)) \
-                    .props(f'outlined inputmode=decimal prefix="{currency}" placeholder="never" '
-                           'hint="Subtotal incl. VAT. Empty: never."').mark('free_shipping_from')
+                    .props('outlined inputmode=decimal placeholder="never" hint="Subtotal incl. VAT. Empty: never."') \
+                    .mark('free_shipping_from')
             for element in self.inputs.values():
                 element.classes('w-full')
+            for name in ('shipping_cost', 'free_shipping_from'):  # stored text as a prop's value, not in a props string
+                self.inputs[name].props['prefix'] = currency
             clear_on_change(self.inputs)
             for switch in (self.pickup, self.shipping):
                 switch.on_value_change(lambda: self.methods_error.set_visibility(False))
