@@ -13,7 +13,7 @@ from domain.invoices import automatic_invoice_messages
 from domain.logs import write_log
 from domain.models import LogEntry, Order, OrderLine
 from domain.outbox import enqueue, new_message
-from domain.statuses import ALLOWED_CHANGES, OrderStatus, check_status_change
+from domain.statuses import ALLOWED_CHANGES, OrderStatus, check_status_change, fits_delivery
 from domain.text_rules import invisible_problem
 from domain.webhook_payload import ORDER_STATUS_CHANGED, order_data
 from domain.webhooks import event_messages, subscribers
@@ -56,7 +56,7 @@ async def change_status(*, shop_id: int, order_id: int, expected_version: int, u
                                    f'"{order.status.label}". Nothing was overwritten; please review and save again.')
         status_changed = update.status is not order.status
         if status_changed:
-            warning = check_status_change(order.status, update.status)
+            warning = check_status_change(order.status, update.status, order.delivery_method.value)
             if warning and not confirmed:
                 raise ConfirmationNeeded(warning)
         if not status_changed and reference == order.reference:
@@ -118,11 +118,82 @@ def _allowed(current: OrderStatus, new: OrderStatus) -> bool:
 def _bulk_refusal(order: Order, seen_version: int | None, status: OrderStatus) -> str:
     if seen_version is not None and order.version != seen_version:
         return 'changed by someone else meanwhile'
-    if order.status is status:
+    return _refusal(order.status, order.delivery_method.value, status)
+
+
+def _refusal(current: OrderStatus, delivery_method: str, status: OrderStatus) -> str:
+    if current is status:
         return f'already "{status.label}"'
-    if not _allowed(order.status, status):
-        return f'cannot go from "{order.status.label}" to "{status.label}"'
+    if not _allowed(current, status):
+        return f'cannot go from "{current.label}" to "{status.label}"'
+    if not fits_delivery(status, delivery_method):
+        return f'"{status.label}" is not for {"an order to collect" if delivery_method == "pickup" else "shipping"}'
     return ''
+
+
+S = OrderStatus
+# How far an order has come: a bulk change to an earlier step takes orders back, which the merchant must see first
+_PROGRESS = {S.ORDER_RECEIVED: 0, S.AWAITING_PAYMENT: 1, S.PAYMENT_RECEIVED: 2, S.PROCESSING: 3, S.SHIPPED: 4,
+             S.READY_FOR_PICKUP: 4, S.COMPLETED: 5, S.CANCELLED: 0}
+_ALREADY = {S.SHIPPED: 'already shipped', S.READY_FOR_PICKUP: 'already ready for pickup',
+            S.COMPLETED: 'already completed', S.PROCESSING: 'already being processed',
+            S.PAYMENT_RECEIVED: 'already paid'}
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    """What a bulk status change would do, for the merchant to confirm before anything changes."""
+
+    status: OrderStatus
+    changing: int  # orders that would get the status
+    taken_back: dict[OrderStatus, int]  # of those, how many are further along, by their current status
+    skipped: int  # orders that cannot take it (or have it already)
+    customers_mailed: int  # distinct e-mail addresses that would get a status mail
+    warning: str | None  # what check_status_change asks to confirm, if any
+
+    def summary(self) -> str:
+        """In the merchant's words: 'Set 2 orders to Processing order; 1 of them is already shipped; 2 customers will
+        be mailed.'"""
+        parts = [f'Set {_orders(self.changing)} to {self.status.label}']
+        parts += [f'{count} of them {"is" if count == 1 else "are"} {_ALREADY[current]}'
+                  for current, count in self.taken_back.items()]
+        if self.skipped:
+            parts.append(f'{_orders(self.skipped)} will be skipped')
+        customers = f'{self.customers_mailed} customer{"" if self.customers_mailed == 1 else "s"}'
+        if not self.customers_mailed:
+            parts.append('no customer will be mailed')
+        elif self.customers_mailed == self.changing:
+            parts.append(f'{customers} will be mailed')
+        else:  # one mail per order: a customer with two of them gets two
+            parts.append(f'{self.changing:,} mails will go to {customers}')
+        text = '; '.join(parts) + '.'
+        return f'{text} {self.warning}' if self.warning else text
+
+
+def _orders(count: int) -> str:
+    return f'{count:,} order{"" if count == 1 else "s"}'
+
+
+async def preview_status_change(*, shop_id: int, orders: dict[int, int | None], status: OrderStatus,
+                                notify_customer: bool) -> BulkPreview:
+    """What `change_statuses` with the same arguments would do now; changes nothing."""
+    if len(orders) > BULK_LIMIT:
+        raise OrderlyError(f'At most {BULK_LIMIT:,} orders can be changed at once; please narrow the filter.')
+    rows = await Order.filter(shop_id=shop_id, id__in=list(orders)).values_list(
+        'id', 'status', 'version', 'delivery_method', 'email')
+    changing, taken_back, emails, warning = 0, {}, set(), None
+    for order_id, current, version, delivery_method, email in rows:
+        current = OrderStatus(current)
+        seen = orders[order_id]
+        if (seen is not None and version != seen) or _refusal(current, str(delivery_method), status):
+            continue
+        changing += 1
+        emails.add(email.lower())
+        warning = warning or check_status_change(current, status)
+        if _PROGRESS[current] > _PROGRESS[status] and current in _ALREADY:
+            taken_back[current] = taken_back.get(current, 0) + 1
+    return BulkPreview(status=status, changing=changing, taken_back=taken_back, skipped=len(orders) - changing,
+                       customers_mailed=len(emails) if notify_customer else 0, warning=warning)
 
 
 async def _save(connection: BaseDBAsyncClient, order: Order, status: OrderStatus, reference: str,

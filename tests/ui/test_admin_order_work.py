@@ -96,6 +96,8 @@ async def test_bulk_ships_selected_orders_and_mails_customers(user: User):
     choose(user, 'bulk-status', 'Order shipped')
     user.find(marker='bulk-notify').click()
     user.find(marker='bulk-apply').click()
+    await user.should_see('Set 2 orders to Order shipped; 2 mails will go to 1 customer.', retries=20)  # both Ann's
+    user.find(marker='bulk-confirm').click()  # every bulk change is confirmed first
     await user.should_see('2 orders set to "Order shipped".', retries=20)
     assert {o.code: o.status for o in await Order.all()} == {codes[0]: S.SHIPPED, codes[1]: S.SHIPPED,
                                                              codes[2]: S.ORDER_RECEIVED}

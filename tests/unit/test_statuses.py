@@ -7,6 +7,7 @@ from domain.statuses import (
     OrderStatus,
     check_status_change,
     is_payable,
+    statuses_offered,
 )
 
 S = OrderStatus
@@ -41,3 +42,15 @@ def test_cancelled_order_can_only_be_reopened():
     assert ALLOWED_CHANGES[S.CANCELLED] == {S.ORDER_RECEIVED, S.AWAITING_PAYMENT}
     with pytest.raises(InvalidStatusChange):
         check_status_change(S.CANCELLED, S.SHIPPED)
+
+
+def test_an_order_to_ship_is_never_offered_ready_for_pickup_nor_one_to_collect_shipped():
+    assert statuses_offered(S.PROCESSING, 'shipping') == [S.PAYMENT_RECEIVED, S.PROCESSING, S.SHIPPED, S.COMPLETED,
+                                                          S.CANCELLED]
+    assert statuses_offered(S.PROCESSING, 'pickup') == [S.PAYMENT_RECEIVED, S.PROCESSING, S.READY_FOR_PICKUP,
+                                                        S.COMPLETED, S.CANCELLED]
+    assert statuses_offered(S.CANCELLED, 'shipping') == [S.ORDER_RECEIVED, S.AWAITING_PAYMENT, S.CANCELLED]
+    with pytest.raises(InvalidStatusChange, match='"Ready for pickup" is not a status for an order to ship'):
+        check_status_change(S.PROCESSING, S.READY_FOR_PICKUP, 'shipping')
+    with pytest.raises(InvalidStatusChange, match='"Order shipped" is not a status for an order to collect'):
+        check_status_change(S.PROCESSING, S.SHIPPED, 'pickup')

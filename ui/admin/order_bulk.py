@@ -8,7 +8,7 @@ from nicegui import ui
 from domain.admin_auth import SignedInAdmin
 from domain.errors import OrderlyError
 from domain.models import Shop
-from domain.order_changes import BULK_LIMIT, ConfirmationNeeded, change_statuses
+from domain.order_changes import BULK_LIMIT, change_statuses, preview_status_change
 from domain.order_queries import matching_orders
 from domain.statuses import OrderStatus
 from ui.admin.documents import packing_slips_url
@@ -73,20 +73,32 @@ class BulkBar:
             return dict.fromkeys(ids)
         return {row['id']: row.get('version') for row in self.table.selected}
 
-    async def apply(self, confirmed: bool = False) -> None:
+    async def apply(self) -> None:
         if not self.status.value:
             ui.notify('Choose the new status first.', type='warning')
             return
-        status = OrderStatus(self.status.value)
+        status, notify = OrderStatus(self.status.value), bool(self.notify_customers.value)
+        targets = await self.targets()
         try:
-            result = await change_statuses(shop_id=self.shop.id, orders=await self.targets(), status=status,
-                                           notify_customer=bool(self.notify_customers.value), actor=self.admin.email,
-                                           confirmed=confirmed)
-        except ConfirmationNeeded as warning:
-            with self.bar:
-                ask_to_confirm(str(warning), guarded(self.shop.id, lambda: self.apply(confirmed=True)),
-                               mark='bulk-confirm')
+            # Nothing changes before the merchant read what will: how many orders, taken back how far, who is mailed
+            preview = await preview_status_change(shop_id=self.shop.id, orders=targets, status=status,
+                                                  notify_customer=notify)
+        except OrderlyError as error:
+            ui.notify(str(error), type='negative')
             return
+        if not preview.changing:
+            ui.notify(f'None of the {len(targets):,} selected orders can be set to "{status.label}".',
+                      type='warning')
+            return
+        with self.bar:
+            ask_to_confirm(preview.summary(), guarded(self.shop.id, lambda: self.change(targets, status, notify)),
+                           action='Apply', mark='bulk-confirm')
+
+    async def change(self, targets: dict[int, int | None], status: OrderStatus, notify: bool) -> None:
+        """Make the change the merchant confirmed; orders changed since they saw them are skipped and reported."""
+        try:
+            result = await change_statuses(shop_id=self.shop.id, orders=targets, status=status,
+                                           notify_customer=notify, actor=self.admin.email, confirmed=True)
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
             return

@@ -18,7 +18,7 @@ from domain.order_detail import order_for_admin, order_history
 from domain.order_notes import add_note
 from domain.references import reference_link
 from domain.schemas import DeliveryMethod
-from domain.statuses import OrderStatus
+from domain.statuses import OrderStatus, statuses_offered
 from ui.admin.documents import packing_slip_url
 from ui.admin.frame import admin_frame
 from ui.admin.order_invoices import InvoicesCard
@@ -88,15 +88,20 @@ class OrderDetail:
             ui.button('Download packing slip', icon='local_shipping',
                       on_click=lambda: ui.navigate.to(packing_slip_url(order.code), new_tab=True)) \
                 .props('outline no-caps').mark('packing-slip')
-        with ui.element('div').classes('w-full grid grid-cols-1 lg:grid-cols-3 gap-4'):
-            with ui.column().classes('lg:col-span-2 gap-4'):
+        # On a phone one column, in the order the merchant works: status, products, customer and address, payments
+        # and invoices, history last. The two columns of a laptop dissolve (display: contents) so that each card
+        # takes its place in that order.
+        with ui.element('div').classes('w-full grid grid-cols-1 lg:grid-cols-3 gap-4').mark('detail-cards'):
+            with ui.column().classes('lg:col-span-2 gap-4 max-lg:contents'):
                 self.lines_card()
                 self.customer_card()
                 self.delete_card()
-            with ui.column().classes('gap-4 max-lg:order-first'):  # on a phone, status first
+            with ui.column().classes('gap-4 max-lg:contents'):
                 self.status_card()
                 self.invoices = InvoicesCard(shop, admin, order)
-                PaymentsCard(shop, admin, order)
+                self.invoices.classes('max-lg:order-5')
+                self.payments = PaymentsCard(shop, admin, order, on_paid=self.reload)
+                self.payments.classes('max-lg:order-4')
                 self.history_card()
 
     def unsubscribe(self) -> None:
@@ -108,7 +113,7 @@ class OrderDetail:
 
     def lines_card(self) -> None:
         order = self.order
-        with ui.card().classes('w-full gap-2').props('flat bordered'):
+        with ui.card().classes('w-full gap-2 max-lg:order-2').props('flat bordered'):
             ui.label('Products').classes('text-lg font-medium')
             for line in order.lines:
                 with ui.row().classes('w-full justify-between no-wrap gap-2'):
@@ -123,7 +128,7 @@ class OrderDetail:
 
     def customer_card(self) -> None:
         order = self.order
-        with ui.card().classes('w-full gap-1').props('flat bordered'):
+        with ui.card().classes('w-full gap-1 max-lg:order-3').props('flat bordered'):
             ui.label('Customer').classes('text-lg font-medium')
             ui.label(order.customer_name)
             ui.link(order.email, f'mailto:{order.email}')
@@ -138,7 +143,7 @@ class OrderDetail:
                 ui.label(order.note).classes('whitespace-pre-line')
 
     def delete_card(self) -> None:
-        with ui.expansion('Delete this order', icon='delete').classes('w-full bg-white text-negative') \
+        with ui.expansion('Delete this order', icon='delete').classes('w-full bg-white text-negative max-lg:order-7') \
                 .props('dense').mark('delete-section'):
             if self.order.is_test:
                 ui.label('Test orders can always be removed at once; their products go back into stock.') \
@@ -173,12 +178,12 @@ class OrderDetail:
                 .props('unelevated no-caps color=negative').mark('delete-order')
 
     def status_card(self) -> None:
-        with ui.card().classes('w-full gap-2').props('flat bordered'):
+        with ui.card().classes('w-full gap-2 max-lg:order-1').props('flat bordered'):
             ui.label('Status').classes('text-lg font-medium')
             self.banner = ui.label().classes('w-full text-sm bg-amber-100 text-amber-900 rounded p-2') \
                 .mark('changed-elsewhere')
             self.banner.set_visibility(False)
-            self.status = ui.select({s.value: s.label for s in OrderStatus}, value=self.order.status.value) \
+            self.status = ui.select(self.status_options(), value=self.order.status.value) \
                 .props('outlined').classes('w-full').mark('status')
             self.reference = ui.input('Reference or tracking code', value=self.order.reference) \
                 .props('outlined').classes('w-full').mark('reference')
@@ -197,7 +202,7 @@ class OrderDetail:
             self.reference_link.update()
 
     def history_card(self) -> None:
-        with ui.card().classes('w-full gap-2').props('flat bordered'):
+        with ui.card().classes('w-full gap-2 max-lg:order-6').props('flat bordered'):
             ui.label('History').classes('text-lg font-medium')
             self.note = ui.textarea(placeholder='Internal note for your team (the customer never sees it)') \
                 .props('outlined dense autogrow').classes('w-full').mark('note')
@@ -240,7 +245,8 @@ class OrderDetail:
         if event.order_id != self.order.id or event.shop_id != self.shop.id:
             return
         await self.history()
-        if not self.saving and event.version != self.order.version:
+        await self.payments.refresh()  # "Mark as paid" only while the order is payable
+        if not self.saving and not self.payments.busy and event.version != self.order.version:
             self.banner.text = f'{event.actor} just changed this order to "{event.status.label}".'
             self.banner.set_visibility(True)
 
@@ -277,12 +283,17 @@ class OrderDetail:
         fresh = await order_for_admin(self.shop.id, self.order.code)
         if fresh:
             self.order = fresh
-            self.status.value, self.reference.value = fresh.status.value, fresh.reference
+            self.reference.value = fresh.reference  # the status with its options, below
             self.banner.set_visibility(False)
             await self.show_status()
             await self.invoices.refresh()
 
+    def status_options(self) -> dict[str, str]:
+        """What this order can go to from where it is, by its way of delivery (no "Ready for pickup" for a parcel)."""
+        return {s.value: s.label for s in statuses_offered(self.order.status, self.order.delivery_method.value)}
+
     async def show_status(self) -> None:
+        self.status.set_options(self.status_options(), value=self.order.status.value)
         self.badge.set_text(self.order.status.label)
         self.badge.props(f'color={StatusBadge.color_of(self.order.status)}')
         self.show_reference_link()

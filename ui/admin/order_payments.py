@@ -1,6 +1,8 @@
 """The order detail's "Payments" card: every attempt (provider id, method, amount, status, time, flags) and
 "Mark as paid" for a bank transfer that arrived."""
 
+from collections.abc import Awaitable, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -18,11 +20,15 @@ COLORS = {PaymentStatus.PAID: 'teal-7', PaymentStatus.OPEN: 'blue-7'}
 
 
 class PaymentsCard(ui.card):
-    """Filled once the page is up (it reads the database); `refresh` redraws it."""
+    """Filled once the page is up (it reads the database); `refresh` redraws it, and the order's page calls it on
+    every status change of the order, so "Mark as paid" shows only while the order is payable. `on_paid` lets the
+    rest of the page show the order as it is once marked paid here."""
 
-    def __init__(self, shop: Shop, admin: SignedInAdmin, order: Order) -> None:
+    def __init__(self, shop: Shop, admin: SignedInAdmin, order: Order,
+                 on_paid: Callable[[], Awaitable[Any]] | None = None) -> None:
         super().__init__()
-        self.shop, self.admin, self.order = shop, admin, order
+        self.shop, self.admin, self.order, self.on_paid = shop, admin, order, on_paid
+        self.busy = False  # marking paid here: the status change it announces is our own
         self.timezone = ZoneInfo(shop.timezone)
         self.classes('w-full gap-2').props('flat bordered').mark('payments')
         with self:
@@ -61,9 +67,14 @@ class PaymentsCard(ui.card):
 
     async def mark_paid(self) -> None:
         try:
+            self.busy = True
             self.order = await mark_as_paid(shop_id=self.shop.id, order_id=self.order.id, actor=self.admin.email)
         except OrderlyError as error:
             ui.notify(str(error), type='negative')
             return
+        finally:
+            self.busy = False
         ui.notify(f'{self.order.code} marked as paid.', type='positive')
         await self.refresh()
+        if self.on_paid is not None:
+            await self.on_paid()
