@@ -3,7 +3,7 @@ negative numbers. Each is ignored or clamped, never an unhandled error (the User
 log), and the grid keeps working."""
 
 import pytest
-from nicegui import events
+from nicegui import events, ui
 from nicegui.testing import User
 
 from domain import admin_auth
@@ -90,3 +90,25 @@ async def test_toolbar_events_with_junk_arguments_log_no_error(user: User):
     for event in ('orders_export', 'orders_test_order', 'admin_sign_out'):
         emit_page_event(user, event, {'junk': [1, 2, 3]})
     await user.should_see('Sign in to Orderly', retries=20)
+
+
+async def test_crafted_page_numbers_in_the_mailbox_show_the_first_page_and_log_no_error(user: User):
+    from datetime import UTC, datetime
+
+    from domain.catalogue import default_shop
+    from domain.models import MailboxMail
+    shop = await default_shop()
+    now = datetime.now(UTC)
+    await MailboxMail.bulk_create([MailboxMail(shop=shop, message_id=f'<{n}@x>', recipient='ann@example.com',
+                                               subject=f'Mail {n}', source='', created_at=now) for n in range(30)])
+    await sign_in(user)
+    await user.open('/admin/settings/mailbox')
+    await user.should_see('Mail 29')
+    pagination = user.find(ui.pagination).elements.pop()
+    for value in ('abc', -3, 10**30, [2], 2.5, None):
+        with user.client:
+            pagination.set_value(value)
+        await user.should_see('Mail 29')  # the first page again
+    with user.client:
+        pagination.set_value(2)
+    await user.should_see('Mail 0')

@@ -10,6 +10,7 @@ from domain.models import Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
 from ui.components.live_events import subscribe_while_open
+from ui.components.table_events import MAX_PAGE
 
 # The mail's HTML is the customer's view; in the admin's page it runs without scripts, forms or same-origin rights,
 # and its links open in a new tab.
@@ -52,7 +53,9 @@ class MailboxView:
                           on_change=guarded(self.shop.id, self.turn)).props('max-pages=7')
 
     async def turn(self, event) -> None:
-        self.page = event.value
+        # the page number as the browser sent it: a hand-made event may send anything
+        value = event.value
+        self.page = value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PAGE else 1
         await self.mail_list.refresh()
 
     def local(self, moment) -> str:
