@@ -44,6 +44,7 @@ _VALUE = re.compile(r'^\d{1,10}\.\d{2}$')
 _KEY = re.compile(r'^(test|live)_\w{3,}$')
 HAL = 'application/hal+json'
 MAX_PAYMENTS = 10_000
+MAX_REQUESTS_KEPT = 1000
 
 
 @dataclass
@@ -103,7 +104,7 @@ class MollieStandIn:
         self.checkout_url = checkout_url
         self.webhook_transport = webhook_transport
         self.payments: dict[str, StandInPayment] = {}
-        self.requests: list[tuple[str, str, str]] = []  # method, path, Authorization header as sent
+        self.requests: list[tuple[str, str, str]] = []  # method, path, Authorization header as sent (the latest)
         self.next_errors: list[int] = []  # answer the next API requests with these statuses
         self.delay = 0.0  # seconds before each API answer (timeouts)
         self.app = self._build()
@@ -172,6 +173,7 @@ class MollieStandIn:
             if not await self.policy.available():
                 return self._error(404, 'Not Found', 'Not Found')
             self.requests.append((request.method, request.url.path, request.headers.get('authorization', '')))
+            del self.requests[:-MAX_REQUESTS_KEPT]  # the demo's API is reachable from outside: memory stays bounded
             if self.delay:
                 await asyncio.sleep(self.delay)
             if self.next_errors:
