@@ -1,5 +1,6 @@
 """Orderly's settings: one `Settings`, read once from the environment (prefix ORDERLY_) and `.env`."""
 
+import ipaddress
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +50,13 @@ class Settings(BaseSettings):
     log_format: Literal['text', 'json'] = Field('text', description='text: one readable line per event; json: one '
                                                                    'JSON object per line (time, level, logger, '
                                                                    'message, order_code, shop) for a log collector.')
+    trusted_proxies: str = Field('', description='Comma-separated IPs or networks (CIDR) of reverse proxies whose '
+                                                 'X-Forwarded-For and X-Forwarded-Proto count, e.g. 127.0.0.1 '
+                                                 'behind nginx on the same host. Default none: the peer address.')
+    session_idle_hours: float = Field(12, gt=0, le=24 * 365, description='A sign-in (admin or customer) ends '
+                                                                       'after this many hours without use.')
+    session_max_days: float = Field(30, gt=0, le=3650, description='A sign-in ends this many days after it '
+                                                                  'started, used or not.')
     mollie_api_key: SecretStr | None = Field(None, description='Mollie API key (test_… or live_…; never logged). '
                                                                'Unset: only the built-in demo provider takes payments.')
     mollie_api_url: str = Field('https://api.mollie.com', description="Mollie's Payments API; for development a "
@@ -61,6 +69,20 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
             raise ValueError(f'ORDERLY_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters')
         return value
+
+    @field_validator('trusted_proxies')
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(','))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f'ORDERLY_TRUSTED_PROXIES: {entry!r} is no IP address or network') from None
+        return value
+
+    @cached_property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(',') if part.strip()]
 
     @field_validator('vapid_subject')
     @classmethod

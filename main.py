@@ -31,9 +31,11 @@ from integrations.pg_events import PgEventBridge, is_postgres
 from integrations.push import ensure_vapid_keys, push_handler
 from integrations.schema_migrations import migrate_database
 from integrations.security_headers import add_security, cookie_secure
+from integrations.session_storage import configure_sessions, proxy_options
 from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
 from ui.admin.pwa import add_routes as add_pwa_routes
+from ui.components.browser_session import use_secure_cookies
 from ui.storefront.payment import add_routes as add_payment_routes
 
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
@@ -71,6 +73,8 @@ def compose(settings: Settings) -> None:
     opt_out_of_usage_statistics()  # before any PDF: borb would post usage data and take over SIGINT/SIGTERM
     register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=False)
     add_security(app, core.sio, settings)  # CSP, no framing, HSTS on https; socket.io only from the shop's pages
+    configure_sessions(settings, private_files=not TESTING)  # NiceGUI's storage in DATA_DIR/sessions, lifetimes
+    use_secure_cookies(cookie_secure(settings))  # the sign-in and device cookies
 
     async def seed() -> None:
         admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
@@ -139,4 +143,5 @@ if __name__ in {'__main__', '__mp_main__'}:
     compose(settings)
     ui.run(host=settings.host, port=settings.port, title='Orderly', storage_secret=settings.ensure_secret_key(),
            session_middleware_kwargs={'https_only': cookie_secure(settings)},  # Secure cookie on https
-           reload=False, show=False, favicon='🧾', show_welcome_message=False)
+           reload=False, show=False, favicon='🧾', show_welcome_message=False,
+           **proxy_options(settings))  # whose X-Forwarded-For counts: ORDERLY_TRUSTED_PROXIES only

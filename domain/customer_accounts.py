@@ -1,11 +1,11 @@
-"""Customer accounts: register, sign in (throttled like the admins), sessions, password change, addresses.
+"""Customer accounts: register, sign in (throttled like the admins), sessions (expiring, listed, revocable),
+password change, addresses.
 
 The mailed links (verification, password reset) are in `domain.customer_tokens`, the account's orders in
 `domain.customer_orders`.
 """
 
 import asyncio
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -24,6 +24,17 @@ from domain.models import Customer, CustomerSession, Order, Shop
 from domain.password_rule import password_problem
 from domain.passwords import hash_password
 from domain.schemas import MESSAGES
+from domain.sessions import (
+    device_key,
+    is_known_device,
+    issue_ticket,
+    new_session_fields,
+    new_token,
+    redeem_ticket,
+    session_is_live,
+    touch,
+    usable_token,
+)
 from domain.text_rules import INVISIBLE_ERROR, VISIBLE, invisible_problem
 
 MAX_ADDRESSES = 5
@@ -131,39 +142,89 @@ async def register(shop: Shop, *, name: str, email: str, password: str, remote: 
     return customer
 
 
-async def authenticate(shop: Shop, *, email: str, password: str, remote: str) -> Customer:
+CUSTOMER = 'customer'  # the ticket kind: an admin's ticket never opens a customer session
+
+
+def customer_account(customer_id: int) -> str:
+    return f'customer:{customer_id}'
+
+
+async def authenticate(shop: Shop, *, email: str, password: str, remote: str,
+                       device_token: str | None = None) -> Customer:
     """The customer with this e-mail and password; raise `AccountError` (the same for an unknown e-mail and a wrong
-    password, answered as slowly) or after too many failures from one address or for one account."""
+    password, answered as slowly, and written to the Logs) or when throttled (`domain.sign_in_throttle`; a device
+    that signed in to the account before, by its `device_token` cookie, is not slowed by guesses elsewhere)."""
     email = normal_email(email)[:254]
     customer = await Customer.get_or_none(shop_id=shop.id, email=email) if email else None
     stored = customer.password_hash if customer is not None and customer.has_account else None
+    known = stored is not None and await is_known_device(customer_account(customer.id), device_token)
     try:
-        valid = await admin_auth.password_matches((f'ip:{remote}', f'customer:{shop.id}:{email}'), stored,
-                                                  password[:1000])
+        valid = await admin_auth.password_matches(
+            (f'ip:{remote}', f'customer:{shop.id}:{email}'), stored, password[:1000],
+            known_device=device_key(customer_account(customer.id), device_token) if known else None)
     except admin_auth.TooManyFailures as error:
         raise AccountError(str(error)) from None
     if not valid:
+        await write_log(connections.get('default'), shop_id=shop.id, order=None, kind='customer.login_failed',
+                        actor=email, message=f'Failed customer sign-in for {email} from {remote}',
+                        now=datetime.now(UTC))
         raise AccountError(WRONG_LOGIN)
     return customer
 
 
-async def open_session(customer: Customer) -> str:
+async def sign_in_ticket(customer: Customer, *, browser_id: str, address: str) -> str:
+    """A ticket that opens a session of `customer` in the browser `browser_id` only, once, within a minute."""
+    return await issue_ticket(kind=CUSTOMER, account_id=customer.id, browser_id=browser_id, address=address)
+
+
+async def redeem_sign_in(shop: Shop, *, ticket: str | None, browser_id: str | None, user_agent: str,
+                         address: str) -> tuple[Customer, str] | None:
+    """The customer and the token of the session a ticket opens, or None (unknown, used, expired, another
+    browser's or another shop's)."""
+    customer_id = await redeem_ticket(kind=CUSTOMER, ticket=ticket, browser_id=browser_id)
+    customer = await Customer.get_or_none(id=customer_id, shop_id=shop.id) if customer_id is not None else None
+    if customer is None or not customer.has_account:
+        return None
+    return customer, await open_session(customer, user_agent=user_agent, address=address)
+
+
+async def open_session(customer: Customer, *, user_agent: str = '', address: str = '') -> str:
     """A new session of `customer`; its token (only the hash is stored) is for the browser to keep."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     await CustomerSession.create(shop_id=customer.shop_id, customer_id=customer.id, token_hash=token_hash(token),
-                                 created_at=datetime.now(UTC))
+                                 **new_session_fields(user_agent=user_agent, address=address, now=datetime.now(UTC)))
     return token
 
 
 async def session_customer(shop: Shop, token: str | None) -> Customer | None:
-    """The account behind a live session token in this shop, or None."""
-    if not token or len(token) > 100:
+    """The account behind a live (unrevoked, unexpired) session token in this shop, or None."""
+    if not usable_token(token):
         return None
     session = await CustomerSession.get_or_none(token_hash=token_hash(token), shop_id=shop.id,
                                                 revoked_at__isnull=True).select_related('customer')
-    if session is None or not session.customer.has_account:
+    now = datetime.now(UTC)
+    if session is None or not session.customer.has_account or not session_is_live(session, now):
         return None
+    await touch(session, now)
     return session.customer
+
+
+async def live_sessions(customer: Customer, current_token: str | None = None) -> list[admin_auth.SessionInfo]:
+    """The account's sessions that still work, the most recently used first."""
+    now = datetime.now(UTC)
+    current = token_hash(current_token) if current_token else None
+    rows = await CustomerSession.filter(customer_id=customer.id, revoked_at__isnull=True) \
+        .order_by('-last_seen_at', '-id')
+    return [admin_auth.SessionInfo(id=row.id, created_at=row.created_at,
+                                   last_seen_at=row.last_seen_at or row.created_at, user_agent=row.user_agent,
+                                   address=row.address, current=row.token_hash == current)
+            for row in rows if session_is_live(row, now)]
+
+
+async def end_session(customer: Customer, session_id: int) -> bool:
+    """End one session of `customer`; False if it was not theirs or had ended."""
+    return bool(await CustomerSession.filter(id=session_id, customer_id=customer.id, revoked_at__isnull=True)
+                .update(revoked_at=datetime.now(UTC)))
 
 
 async def end_sessions(customer: Customer, *, keep_token: str | None = None,

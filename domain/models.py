@@ -249,6 +249,11 @@ class AdminSession(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    # null for sessions opened before sessions expired: created_at + ORDERLY_SESSION_MAX_DAYS, then
+    expires_at = fields.DatetimeField(null=True)
+    last_seen_at = fields.DatetimeField(null=True)  # idle for ORDERLY_SESSION_IDLE_HOURS: the session ends
+    user_agent = fields.CharField(max_length=300, default='')  # shown in the account's list of sessions
+    address = fields.CharField(max_length=64, default='')
 
     class Meta:
         table = 'admin_session'
@@ -524,9 +529,46 @@ class CustomerSession(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)  # as AdminSession's
+    last_seen_at = fields.DatetimeField(null=True)
+    user_agent = fields.CharField(max_length=300, default='')
+    address = fields.CharField(max_length=64, default='')
 
     class Meta:
         table = 'customer_session'
+
+
+class SignInTicket(Model):
+    """A checked password waiting for its HTTP round trip: the route that redeems it (once, within a minute, in the
+    browser that asked) opens the session, sets its cookie and gives the browser a new NiceGUI session id."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharField(max_length=16)  # admin, customer
+    account_id = fields.IntField()  # AdminUser.id or Customer.id
+    ticket_hash = fields.CharField(max_length=64, unique=True)
+    browser_hash = fields.CharField(max_length=64)  # SHA-256 of NiceGUI's browser id it was issued to
+    address = fields.CharField(max_length=64, default='')
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'sign_in_ticket'
+
+
+class KnownDevice(Model):
+    """A browser that signed in to an account before (its device cookie; only the hash is stored): guesses from
+    elsewhere never slow down or refuse its correct password."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.CharField(max_length=80)  # "admin:ID" or "customer:ID"
+    token_hash = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'known_device'
+        unique_together = (('account', 'token_hash'),)
 
 
 class CustomerToken(Model):

@@ -64,7 +64,7 @@ def test_customer_registers_adds_a_guest_order_and_follows_it_to_shipped(laptop)
     screen.open('/account/settings')
     screen.should_contain('Change password')
     both_widths(screen, 'settings')
-    screen.open('/account/logout')
+    screen.click('Sign out')  # a page event: opening /account/logout only asks
     screen.should_contain('You are signed out')
     screen.open('/account/login')
     screen.should_contain('Forgot your password?')

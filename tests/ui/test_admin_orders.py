@@ -48,6 +48,13 @@ async def eventually(condition, seconds: float = 3) -> None:
     assert condition()
 
 
+async def opened(user: User, path: str) -> None:
+    """Wait until the simulated browser's navigation to `path` is done (NiceGUI's User shares ui.notify between
+    users: a navigation still under way would take the next user's notifications)."""
+    await eventually(lambda: user.back_history[-1:] == [path])
+    await asyncio.sleep(0.05)
+
+
 def emit_page_event(user: User, event: str, args: dict | None = None) -> None:
     """What the page's own HTML sends with NiceGUI's `emitEvent` (the header's sign-out, the orders toolbar)."""
     layout = user.client.layout
@@ -142,6 +149,7 @@ async def test_signing_out_ends_the_session_in_every_browser(user: User, create_
     await phone.should_see('No orders yet.')
     emit_page_event(user, 'admin_sign_out')
     await user.should_see('Sign in to Orderly', retries=20)
+    await opened(user, '/admin/session/end')  # the sign-out's HTTP round trip, done before the phone acts
     phone.find(marker='empty-test-order').click()  # the phone's next action finds its session ended
     await phone.should_see('Your session has ended. Please sign in again.')
     assert await Order.all().count() == 0

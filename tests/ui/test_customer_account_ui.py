@@ -55,6 +55,13 @@ async def sign_in(user: User, email: str = ANN, password: str = PASSWORD, *, pat
     user.find(marker='sign-in').click()
 
 
+async def sign_out(user: User) -> None:
+    """The account page's sign-out button (a page event: opening /account/logout signs no one out)."""
+    await user.open('/account')
+    user.find(marker='sign-out').click()
+    await user.should_see('You are signed out', retries=50)
+
+
 def error_of(user: User, marker: str) -> str | None:
     return user.find(marker=marker).elements.pop().error
 
@@ -121,8 +128,10 @@ async def test_signing_out_ends_the_session_in_every_browser(user: User, create_
     await user.should_see(marker='sign-out', retries=50)
     await sign_in(phone)
     await phone.should_see(marker='sign-out', retries=50)
-    await user.open('/account/logout')
-    await user.should_see('You are signed out')
+    await user.open('/account/logout')  # opening it asks, it signs no one out
+    await user.should_see('Sign out?')
+    user.find(marker='sign-out-everywhere').click()
+    await user.should_see('You are signed out', retries=50)
     await phone.open('/account')
     await phone.should_see('Your orders and their status are in your account.', retries=50)
 
@@ -153,7 +162,7 @@ async def test_forgot_password_mails_a_link_that_works_once(user: User):
     await user.should_see('Your orders', retries=50)
     await user.open(f'/account/reset/{token}')
     await user.should_see('This link has expired')
-    await user.open('/account/logout')
+    await sign_out(user)
     await sign_in(user, password='a brand new secret')
     await user.should_see(marker='sign-out', retries=50)
 

@@ -28,11 +28,13 @@ from ui.admin.documents import (
 )
 from ui.admin.invoice_settings import invoice_settings_screen
 from ui.admin.order_export import EXPORT_ROUTE, download_export
+from ui.admin.session import add_session_routes
 
 
 def add_pages() -> None:
     ui.page('/admin/login')(login.login_page)
     ui.page('/admin')(login.admin_home)
+    add_session_routes()  # /admin/session/start and /end: sign-in and sign-out end in an HTTP response
     ui.page('/admin/orders')(orders.orders_screen)
     ui.page('/admin/orders/{code}')(order_detail.order_detail_screen)
     app.get(EXPORT_ROUTE, include_in_schema=False)(download_export)

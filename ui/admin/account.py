@@ -1,18 +1,23 @@
-"""`/admin/account` (every admin): your own name, e-mail and password; the last two ask for the current password."""
+"""`/admin/account` (every admin): your own name, e-mail and password (the last two ask for the current password),
+and the browsers you are signed in with, each of which you can sign out."""
 
-from nicegui import app, ui
+from collections.abc import Awaitable, Callable
 
-from domain.admin_auth import SignedInAdmin
+from nicegui import ui
+
+from domain.admin_auth import SessionInfo, SignedInAdmin, end_session, live_sessions
 from domain.admins import InvalidAdmin, change_own_account
 from domain.models import Shop
 from ui.admin.frame import admin_frame
-from ui.admin.session import TOKEN_KEY, admin_page, current_admin, guarded
+from ui.admin.session import admin_page, current_admin, current_token, guarded
 from ui.components.field_errors import clear_on_change, set_error
+from ui.components.session_list import SessionList
 
 
 class AccountView:
     def __init__(self, shop: Shop, admin: SignedInAdmin) -> None:
         self.shop = shop
+        self.others_signed_out: Callable[[], Awaitable[None]] | None = None  # refreshes the list of sessions
         with ui.card().classes('w-full max-w-xl gap-2').props('flat bordered'):
             ui.label('Owner' if admin.is_owner else 'Employee').classes('text-sm text-stone-500')
             self.inputs: dict[str, ui.element] = {
@@ -42,7 +47,7 @@ class AccountView:
         self.button.props('loading')
         try:
             changed = await change_own_account(shop_id=self.shop.id, admin_id=admin.id, **values,
-                                               session_token=app.storage.user.get(TOKEN_KEY))
+                                               session_token=current_token())
         except InvalidAdmin as error:
             if error.field in self.inputs:
                 set_error(self.inputs[error.field], str(error))
@@ -57,6 +62,8 @@ class AccountView:
             ui.notify('Nothing to save: nothing was changed.', type='info')
         elif 'email' in changed or 'password' in changed:
             ui.notify('Saved. Your other sessions were signed out.', type='positive')
+            if self.others_signed_out is not None:
+                await self.others_signed_out()
         else:
             ui.notify('Saved.', type='positive')
 
@@ -68,4 +75,16 @@ async def account_screen() -> None:
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Your account'):
         ui.label('Your account').classes('text-2xl font-semibold')
-        AccountView(shop, admin)
+        view = AccountView(shop, admin)
+
+        async def load() -> list[SessionInfo]:
+            signed_in = await current_admin()
+            return await live_sessions(signed_in, current_token()) if signed_in else []
+
+        async def end(session_id: int) -> bool:
+            signed_in = await current_admin()
+            return signed_in is not None and await end_session(signed_in, session_id)
+
+        sessions = SessionList(shop.timezone, load, guarded(shop.id, end))
+        await sessions.show()
+        view.others_signed_out = sessions.show

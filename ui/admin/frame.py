@@ -10,7 +10,7 @@ from nicegui import app, ui
 from domain.admin_auth import SignedInAdmin, sign_out_everywhere
 from domain.models import Shop
 from ui.admin.pwa import add_pwa_head
-from ui.admin.session import TOKEN_KEY
+from ui.admin.session import SIGNED_OUT_ROUTE
 from ui.components.quasar_html import button_html, emits
 
 NAVIGATION = [('Management', [('Orders', '/admin/orders', 'receipt_long'), ('Logs', '/admin/logs', 'history')])]
@@ -85,8 +85,7 @@ def admin_frame(shop: Shop, admin: SignedInAdmin, title: str) -> Iterator[None]:
 
     async def sign_out() -> None:
         await sign_out_everywhere(admin)
-        app.storage.user.pop(TOKEN_KEY, None)
-        ui.navigate.to('/admin/login')
+        ui.navigate.to(SIGNED_OUT_ROUTE)  # an HTTP response forgets the cookie and renews NiceGUI's browser id
 
     # The header is one HTML element, not six elements: every element costs server memory in each open page
     # (bench/live.py). Its menu button toggles the drawer in the browser, its sign-out button sends the page event

@@ -1,10 +1,13 @@
 """`/admin/login`: e-mail and password; wrong answers are slow and say nothing about which part was wrong."""
 
-from nicegui import app, ui
+from urllib.parse import quote
 
-from domain.admin_auth import LoginRefused, sign_in
+from nicegui import ui
+
+from domain.admin_auth import LoginRefused, sign_in_ticket
 from domain.catalogue import default_shop
-from ui.admin.session import TOKEN_KEY, current_admin
+from ui.admin.session import SIGN_IN_ROUTE, current_admin
+from ui.components.browser_session import DEVICE_COOKIE, browser_id, client_address, cookie
 
 
 async def admin_home() -> None:
@@ -19,20 +22,21 @@ async def login_page() -> None:
     ui.page_title(f'Sign in · {shop.name} · Orderly')
     ui.colors(primary='#2f3e46')
     ui.query('body').classes('bg-stone-100')
-    address = ui.context.client.request.client.host if ui.context.client.request.client else 'unknown'
+    address, browser, device = client_address(), browser_id() or '', cookie(DEVICE_COOKIE)
 
     async def submit() -> None:
         button.props('loading')
         try:
-            token = await sign_in(shop=shop, email=email.value or '', password=password.value or '', address=address)
+            ticket = await sign_in_ticket(shop=shop, email=email.value or '', password=password.value or '',
+                                          address=address, browser_id=browser, device_token=device)
         except LoginRefused as error:
             message.text = str(error)
             message.set_visibility(True)
             return
         finally:
             button.props(remove='loading')
-        app.storage.user[TOKEN_KEY] = token
-        ui.navigate.to('/admin/orders')
+        # the session opens in an HTTP response: only that can set its cookie and renew NiceGUI's browser id
+        ui.navigate.to(f'{SIGN_IN_ROUTE}?ticket={quote(ticket)}')
 
     with ui.card().classes('w-full max-w-sm mx-auto mt-16 p-6 gap-3'):
         ui.label(shop.name).classes('text-sm text-stone-500')

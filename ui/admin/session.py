@@ -1,24 +1,46 @@
 """The admin's session in this browser, checked on every page and before every event handler runs.
 
-NiceGUI's websocket events pass no HTTP middleware, so each handler re-reads the session from the database.
+The session token is in its own HttpOnly cookie (`ADMIN_COOKIE`, sent to /admin only). NiceGUI's websocket events
+pass no HTTP middleware, so each handler re-reads the session from the database. Signing in and out end in the HTTP
+routes here: they set or clear the cookie and give the browser a new NiceGUI id.
 """
 
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
-from domain.admin_auth import SignedInAdmin, session_admin
+from domain.admin_auth import SignedInAdmin, admin_account, redeem_sign_in, session_admin
 from domain.catalogue import default_shop
 from domain.models import Shop
+from domain.sessions import lifetimes, new_token, remember_device, usable_token
+from ui.components.browser_session import (
+    ADMIN_COOKIE,
+    ADMIN_COOKIE_PATH,
+    DEVICE_COOKIE,
+    DEVICE_LIFETIME,
+    client_address,
+    cookie,
+    delete_cookie,
+    new_browser_id,
+    set_cookie,
+    user_agent,
+)
 from ui.components.page_memory import release_request
 
-TOKEN_KEY = 'admin_token'
+SIGN_IN_ROUTE = '/admin/session/start'  # ?ticket=…: opens the session a checked password earned
+SIGNED_OUT_ROUTE = '/admin/session/end'  # forgets the cookie of a session that has ended
+
+
+def current_token() -> str | None:
+    return cookie(ADMIN_COOKIE)
 
 
 async def current_admin() -> SignedInAdmin | None:
-    return await session_admin(app.storage.user.get(TOKEN_KEY))
+    return await session_admin(current_token())
 
 
 async def require_admin(*, owner: bool = False) -> SignedInAdmin | None:
@@ -62,3 +84,36 @@ def guarded(shop_id: int, handler: Callable[..., Awaitable[Any] | Any], *,
         result = handler(*args, **kwargs)
         return await result if isinstance(result, Awaitable) else result
     return run
+
+
+async def start_session(request: Request, ticket: str = '') -> RedirectResponse:
+    """Redeem a sign-in ticket of this browser: the session's cookie, a device cookie and a new NiceGUI id."""
+    signed_in = await redeem_sign_in(ticket=ticket, browser_id=request.session.get('id'),
+                                     user_agent=user_agent(request), address=client_address(request))
+    if signed_in is None:  # used, expired or another browser's: sign in again
+        return RedirectResponse('/admin/login', status_code=303)
+    admin, token = signed_in
+    response = RedirectResponse('/admin/orders', status_code=303)
+    set_cookie(response, request, ADMIN_COOKIE, token, path=ADMIN_COOKIE_PATH, max_age=lifetimes().absolute)
+    device = request.cookies.get(DEVICE_COOKIE)
+    device = device if usable_token(device) else new_token()
+    await remember_device(admin_account(admin.id), device)
+    set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
+    await new_browser_id(request)
+    return response
+
+
+async def end_session(request: Request) -> RedirectResponse:
+    """After a sign-out (a page event ends the sessions): forget the cookie. A live session is left alone, so a
+    link from another site cannot sign anyone out."""
+    response = RedirectResponse('/admin/login', status_code=303)
+    token = request.cookies.get(ADMIN_COOKIE)
+    if token is not None and await session_admin(token) is None:
+        delete_cookie(response, request, ADMIN_COOKIE, path=ADMIN_COOKIE_PATH)
+        await new_browser_id(request)
+    return response
+
+
+def add_session_routes() -> None:
+    app.get(SIGN_IN_ROUTE, include_in_schema=False)(start_session)
+    app.get(SIGNED_OUT_ROUTE, include_in_schema=False)(end_session)

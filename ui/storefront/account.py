@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from domain.catalogue import default_shop
-from domain.customer_accounts import AccountError
+from domain.customer_accounts import AccountError, end_sessions
 from domain.customer_orders import account_orders, attach_guest_orders, guest_orders_to_attach
 from domain.customer_tokens import send_verification
 from domain.models import Customer, Shop
 from domain.money import format_money
 from ui.components.status_badge import StatusBadge
-from ui.storefront.customer_session import guarded, require_customer
+from ui.storefront.customer_session import SIGNED_OUT_ROUTE, guarded, require_customer
 from ui.storefront.frame import storefront_frame
 
 
@@ -19,7 +19,13 @@ def shop_time(shop: Shop, moment) -> str:
     return moment.astimezone(ZoneInfo(shop.timezone)).strftime('%d %b %Y')
 
 
-def account_header(customer: Customer, title: str) -> None:
+async def sign_out(customer: Customer) -> None:
+    """End every session of the customer, then forget this browser's cookie in an HTTP response."""
+    await end_sessions(customer)
+    ui.navigate.to(SIGNED_OUT_ROUTE)
+
+
+def account_header(shop: Shop, customer: Customer, title: str) -> None:
     with ui.row().classes('w-full items-end justify-between gap-2'):
         with ui.column().classes('gap-0 min-w-0'):
             ui.label(title).classes('text-2xl font-semibold')
@@ -29,7 +35,8 @@ def account_header(customer: Customer, title: str) -> None:
                 .props('flat no-caps dense').mark('nav-orders')
             ui.button('Settings', icon='settings', on_click=lambda: ui.navigate.to('/account/settings')) \
                 .props('flat no-caps dense').mark('nav-settings')
-            ui.button('Sign out', icon='logout', on_click=lambda: ui.navigate.to('/account/logout')) \
+            # a page event, not a link: no other site can sign the customer out
+            ui.button('Sign out', icon='logout', on_click=guarded(shop, sign_out)) \
                 .props('flat no-caps dense').mark('sign-out')
 
 
@@ -39,7 +46,7 @@ async def account_page() -> None:
     if customer is None:
         return
     with storefront_frame(shop, 'Your orders'):
-        account_header(customer, 'Your orders')
+        account_header(shop, customer, 'Your orders')
         if customer.email_verified_at is None:
             verification_banner(shop, customer)
         else:

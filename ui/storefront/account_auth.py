@@ -18,6 +18,7 @@ from domain.customer_tokens import (
 from domain.models import Shop
 from domain.password_rule import PASSWORD_RULE
 from ui.storefront import customer_session
+from ui.storefront.account import sign_out
 from ui.storefront.account_forms import attempt, form_card, form_message, remote_address, text_input
 from ui.storefront.frame import storefront_frame
 
@@ -39,14 +40,13 @@ async def login_page(next: str = '') -> None:
     target = customer_session.local_path(next)
     if await _signed_in_already(shop, target):
         return
-    address = remote_address()
+    address, device = remote_address(), customer_session.device_token()
 
     async def submit() -> None:
         customer = await attempt(button, {}, message, lambda: authenticate(
-            shop, email=email.value or '', password=password.value or '', remote=address))
+            shop, email=email.value or '', password=password.value or '', remote=address, device_token=device))
         if customer is not None:
-            await customer_session.sign_in(customer)
-            ui.navigate.to(target)
+            await customer_session.sign_in(customer, target)
 
     with storefront_frame(shop, 'Sign in'), form_card('Sign in', 'Your orders and their status are in your account.'):
         email = text_input('E-mail', 'email', autocomplete='username', input_type='email')
@@ -76,9 +76,7 @@ async def register_page(next: str = '') -> None:
             shop, name=fields['name'].value or '', email=fields['email'].value or '',
             password=fields['password'].value or '', remote=address))
         if customer is not None:
-            await customer_session.sign_in(customer)
-            ui.notify('Welcome! We sent you an e-mail to confirm your address.', type='positive')
-            ui.navigate.to(target)
+            await customer_session.sign_in(customer, target)
 
     with storefront_frame(shop, 'Create an account'), \
             form_card('Create an account', 'See your orders and their status in one place.'):
@@ -97,8 +95,14 @@ async def register_page(next: str = '') -> None:
 
 
 async def logout_page() -> None:
+    """Opening it signs no one out: a signed-in customer is asked, the button's page event does it."""
     shop = await default_shop()
-    await customer_session.sign_out()
+    if await customer_session.current_customer(shop) is not None:
+        with storefront_frame(shop, 'Sign out'), form_card('Sign out?', 'On every device you are signed in with.'):
+            ui.button('Sign out everywhere', on_click=customer_session.guarded(shop, sign_out)) \
+                .props('unelevated no-caps size=lg').classes('w-full').mark('sign-out-everywhere')
+            ui.link('Back to your account', '/account')
+        return
     with storefront_frame(shop, 'Signed out'), form_card('You are signed out', 'On every device.'):
         ui.link('Back to the shop', '/')
 
@@ -135,9 +139,7 @@ async def reset_page(token: str) -> None:
         customer = await attempt(button, {'password': password}, message,
                                  lambda: reset_password(shop, token=token, password=password.value or ''))
         if customer is not None:
-            await customer_session.sign_in(customer)
-            ui.notify('Your new password is set.', type='positive')
-            ui.navigate.to('/account')
+            await customer_session.sign_in(customer, '/account')
 
     with storefront_frame(shop, 'Choose a new password'):
         if not await reset_link_is_valid(shop, token):

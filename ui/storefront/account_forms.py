@@ -7,6 +7,7 @@ from typing import TypeVar
 from nicegui import ui
 
 from domain.customer_accounts import AccountError
+from ui.components.browser_session import client_address
 from ui.components.field_errors import set_error
 
 T = TypeVar('T')
@@ -46,8 +47,8 @@ def show_errors(error: AccountError, fields: dict[str, ui.input], message: ui.la
 
 
 def remote_address() -> str:
-    request = ui.context.client.request
-    return request.client.host if request is not None and request.client else 'unknown'
+    """The page's client address (a trusted proxy's X-Forwarded-For counts: ORDERLY_TRUSTED_PROXIES)."""
+    return client_address()
 
 
 async def attempt(button: ui.button, fields: dict[str, ui.input], message: ui.label,

@@ -1,16 +1,28 @@
-"""`/account/settings`: change the password (the current one first; other sessions end) and edit the addresses."""
+"""`/account/settings`: change the password (the current one first; other sessions end), edit the addresses, see
+the browsers signed in to the account and sign any of them out."""
+
+from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
+from domain.admin_auth import SessionInfo
 from domain.catalogue import default_shop
-from domain.customer_accounts import MAX_ADDRESSES, AccountError, change_password, save_addresses
+from domain.customer_accounts import (
+    MAX_ADDRESSES,
+    AccountError,
+    change_password,
+    end_session,
+    live_sessions,
+    save_addresses,
+)
 from domain.models import Customer, Shop
 from domain.password_rule import PASSWORD_RULE
 from ui.components.field_errors import set_error
+from ui.components.session_list import SessionList
 from ui.storefront.account import account_header
 from ui.storefront.account_forms import form_message, remote_address, show_errors, text_input
 from ui.storefront.checkout import COUNTRIES
-from ui.storefront.customer_session import current_token, guarded, require_customer
+from ui.storefront.customer_session import current_customer, current_token, guarded, require_customer
 from ui.storefront.frame import storefront_frame
 
 
@@ -20,13 +32,28 @@ async def account_settings_page() -> None:
     if customer is None:
         return
     with storefront_frame(shop, 'Account settings'):
-        account_header(customer, 'Account settings')
+        account_header(shop, customer, 'Account settings')
         with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-2 gap-6 items-start'):
-            password_card(shop)
+            password_card(shop, lambda: sessions.show())  # the password change signs the others out
             AddressesCard(shop, customer)
+        sessions = await sessions_card(shop)
 
 
-def password_card(shop: Shop) -> None:
+async def sessions_card(shop: Shop) -> SessionList:
+    async def load() -> list[SessionInfo]:
+        customer = await current_customer(shop)
+        return await live_sessions(customer, current_token()) if customer else []
+
+    async def end(session_id: int) -> bool:
+        customer = await current_customer(shop)
+        return customer is not None and await end_session(customer, session_id)
+
+    sessions = SessionList(shop.timezone, load, end)
+    await sessions.show()
+    return sessions
+
+
+def password_card(shop: Shop, others_signed_out: Callable[[], Awaitable[None]]) -> None:
     address = remote_address()
 
     async def submit(customer: Customer) -> None:
@@ -40,6 +67,7 @@ def password_card(shop: Shop) -> None:
             field.value = ''
         message.set_visibility(False)
         ui.notify('Your password is changed. You are signed out on your other devices.', type='positive')
+        await others_signed_out()
 
     with ui.card().classes('w-full gap-3').props('flat bordered').mark('password-card'):
         ui.label('Password').classes('text-lg font-medium')

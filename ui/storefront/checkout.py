@@ -16,10 +16,11 @@ from domain.money import PricedLine, format_money
 from domain.payment_settings import PaymentOptions, payment_options
 from domain.schemas import CheckoutForm as ParsedForm
 from domain.schemas import DeliveryMethod, parse_checkout
+from ui.components.browser_session import client_address
 from ui.components.totals import totals_block
 from ui.storefront import cart_state
 from ui.storefront.checkout_account import AccountOffer, account_required_notice, signed_in_note
-from ui.storefront.customer_session import current_customer, sign_in
+from ui.storefront.customer_session import current_customer, sign_in_path
 from ui.storefront.frame import storefront_frame
 from ui.storefront.order_access import remember_placed
 from ui.storefront.payment_choice import PaymentChoice
@@ -71,8 +72,8 @@ class CheckoutForm:
         self.shop = shop
         self.accounts, self.customer = accounts, customer
         self.account_offer: AccountOffer | None = None
-        request = ui.context.client.request
-        self.remote = request.client.host if request is not None and request.client else 'unknown'  # for throttling
+        self.remote = client_address()  # for throttling (a trusted proxy's X-Forwarded-For counts)
+        self.signing_in: Customer | None = None  # the account made with this order: signed in on the way on
         self.payment_options = payment or PaymentOptions()
         self.products = products
         self.offer = DeliveryOffer.of(shop)
@@ -201,7 +202,9 @@ class CheckoutForm:
             self.submit_button.enable()
         cart_state.clear()
         remember_placed(placed.id)
-        ui.navigate.to(self.payment.next_path(placed.token))
+        next_path = self.payment.next_path(placed.token)
+        # a new account's session opens in an HTTP response (its cookie), on the way to the next page
+        ui.navigate.to(await sign_in_path(self.signing_in, next_path) if self.signing_in else next_path)
 
     async def account(self, form: ParsedForm) -> Customer | None:
         """The customer the order goes to: the one signed in now (the page may be older than a sign-out), or the
@@ -211,10 +214,11 @@ class CheckoutForm:
         signed_in = await current_customer(self.shop)
         if signed_in is not None or self.account_offer is None or not self.account_offer.wanted:
             return signed_in
+        if self.signing_in is not None:  # made by an earlier try of this page (the order failed, e.g. stock)
+            return self.signing_in
         customer = await register(self.shop, name=form.name, email=str(form.email),
                                   password=self.account_offer.password.value or '', remote=self.remote)
-        await sign_in(customer)
-        self.customer = customer  # should the order fail now (stock), the next try is the signed-in customer's
+        self.customer = self.signing_in = customer  # a failed order (stock): the next try is this customer's
         self.account_offer.container.set_visibility(False)
         return customer
 

@@ -1,7 +1,8 @@
-"""The customer's session in this browser, apart from the admin's: its own key in `app.storage.user`.
+"""The customer's session in this browser, apart from the admin's: its own HttpOnly cookie (`CUSTOMER_COOKIE`).
 
 Only the token's hash is in the database; signing out, a password change or reset ends sessions everywhere. Pages
-and event handlers re-read the session (websocket events pass no HTTP middleware).
+and event handlers re-read the session (websocket events pass no HTTP middleware). Signing in and out end in the
+HTTP routes here: they set or clear the cookie and give the browser a new NiceGUI id.
 """
 
 import functools
@@ -9,34 +10,53 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from fastapi import Request
+from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from domain.catalogue import default_shop
-from domain.customer_accounts import end_sessions, open_session, session_customer
+from domain.customer_accounts import customer_account, redeem_sign_in, session_customer, sign_in_ticket
 from domain.models import Customer, Shop
+from domain.sessions import lifetimes, new_token, remember_device, usable_token
+from ui.components.browser_session import (
+    CUSTOMER_COOKIE,
+    CUSTOMER_COOKIE_PATH,
+    DEVICE_COOKIE,
+    DEVICE_LIFETIME,
+    browser_id,
+    client_address,
+    cookie,
+    delete_cookie,
+    new_browser_id,
+    set_cookie,
+    user_agent,
+)
 
-TOKEN_KEY = 'customer_token'  # the admin's is 'admin_token': the two sessions never stand in for each other
+SIGN_IN_ROUTE = '/account/session/start'  # ?ticket=…&next=…: opens the session a checked password earned
+SIGNED_OUT_ROUTE = '/account/session/end'  # forgets the cookie of a session that has ended
 
 
 async def current_customer(shop: Shop) -> Customer | None:
-    return await session_customer(shop, app.storage.user.get(TOKEN_KEY))
+    return await session_customer(shop, current_token())
 
 
 def current_token() -> str | None:
-    return app.storage.user.get(TOKEN_KEY)
+    return cookie(CUSTOMER_COOKIE)
 
 
-async def sign_in(customer: Customer) -> None:
-    app.storage.user[TOKEN_KEY] = await open_session(customer)
+def device_token() -> str | None:
+    return cookie(DEVICE_COOKIE)
 
 
-async def sign_out() -> None:
-    """End every session of the signed-in customer (this browser's and the others)."""
-    token = app.storage.user.pop(TOKEN_KEY, None)
-    if token:
-        customer = await session_customer(await default_shop(), token)
-        if customer is not None:
-            await end_sessions(customer)
+async def sign_in_path(customer: Customer, next_path: str = '/account') -> str:
+    """Where to send this page's browser so that it is signed in as `customer` and then sees `next_path`."""
+    ticket = await sign_in_ticket(customer, browser_id=browser_id() or '', address=client_address())
+    return f'{SIGN_IN_ROUTE}?ticket={quote(ticket)}&next={quote(local_path(next_path), safe="/")}'
+
+
+async def sign_in(customer: Customer, next_path: str = '/account') -> None:
+    """Sign this browser in as `customer` (by an HTTP round trip) and show `next_path`."""
+    ui.navigate.to(await sign_in_path(customer, next_path))
 
 
 def local_path(target: str | None, default: str = '/account') -> str:
@@ -72,3 +92,36 @@ def guarded(shop: Shop, handler: Callable[[Customer], Awaitable[Any]]) -> Callab
             return None
         return await handler(customer)
     return run
+
+
+async def start_session(request: Request, ticket: str = '', next: str = '') -> RedirectResponse:
+    """Redeem a sign-in ticket of this browser: the session's cookie, a device cookie and a new NiceGUI id."""
+    signed_in = await redeem_sign_in(await default_shop(), ticket=ticket, browser_id=request.session.get('id'),
+                                     user_agent=user_agent(request), address=client_address(request))
+    if signed_in is None:  # used, expired or another browser's: sign in again
+        return RedirectResponse(login_path(next), status_code=303)
+    customer, token = signed_in
+    response = RedirectResponse(local_path(next), status_code=303)
+    set_cookie(response, request, CUSTOMER_COOKIE, token, path=CUSTOMER_COOKIE_PATH, max_age=lifetimes().absolute)
+    device = request.cookies.get(DEVICE_COOKIE)
+    device = device if usable_token(device) else new_token()
+    await remember_device(customer_account(customer.id), device)
+    set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
+    await new_browser_id(request)
+    return response
+
+
+async def end_session(request: Request) -> RedirectResponse:
+    """After a sign-out (a page event ends the sessions): forget the cookie. A live session is left alone, so a
+    link from another site cannot sign anyone out."""
+    response = RedirectResponse('/account/logout', status_code=303)
+    token = request.cookies.get(CUSTOMER_COOKIE)
+    if token is not None and await session_customer(await default_shop(), token) is None:
+        delete_cookie(response, request, CUSTOMER_COOKIE, path=CUSTOMER_COOKIE_PATH)
+        await new_browser_id(request)
+    return response
+
+
+def add_session_routes() -> None:
+    app.get(SIGN_IN_ROUTE, include_in_schema=False)(start_session)
+    app.get(SIGNED_OUT_ROUTE, include_in_schema=False)(end_session)
