@@ -72,14 +72,19 @@ def cart_line(shop: Shop, product: Product, quantity: int, on_change) -> None:
         cart_state.set_quantity(product.id, 0)
         on_change(removed=True)
 
-    with ui.row().classes('w-full items-center gap-3 p-3 border-b border-stone-200 no-wrap cart-line'):
-        ProductSwatch(product, size='w-14 h-14')
-        with ui.column().classes('grow gap-0 min-w-0'):
-            ui.label(product.name).classes('font-medium truncate')
-            ui.label(f'{format_money(product.price, shop.currency)} each').classes('text-sm text-stone-500')
-        ui.number('Qty', value=quantity, min=1, step=1, precision=0, validation={message: allowed},
-                  on_change=set_quantity).props('dense outlined').classes('w-20').mark(f'qty-{product.sku}')
-        line_total = ui.label(format_money(product.price * quantity, shop.currency)) \
-            .classes('w-24 text-right font-medium max-sm:hidden')
-        ui.button(icon='delete', on_click=remove).props('flat round dense aria-label="Remove"') \
-            .mark(f'remove-{product.sku}')
+    # On a phone the product takes the first line and quantity, line total and remove the second: side by side
+    # they squeezed the name under the quantity field and the line total had to be hidden.
+    with ui.row().classes('w-full items-center gap-x-3 gap-y-2 p-3 border-b border-stone-200 wrap sm:flex-nowrap '
+                          'cart-line'):
+        with ui.row().classes('items-center gap-3 no-wrap min-w-0 basis-full sm:basis-0 grow'):
+            ProductSwatch(product, size='w-14 h-14')
+            with ui.column().classes('grow gap-0 min-w-0'):
+                ui.label(product.name).classes('font-medium cart-product-name')
+                ui.label(f'{format_money(product.price, shop.currency)} each').classes('text-sm text-stone-500')
+        with ui.row().classes('items-center gap-3 no-wrap ml-auto shrink-0'):
+            ui.number('Qty', value=quantity, min=1, step=1, precision=0, validation={message: allowed},
+                      on_change=set_quantity).props('dense outlined').classes('w-20').mark(f'qty-{product.sku}')
+            line_total = ui.label(format_money(product.price * quantity, shop.currency)) \
+                .classes('w-24 text-right font-medium cart-line-total')
+            ui.button(icon='delete', on_click=remove).props('flat round dense aria-label="Remove"') \
+                .mark(f'remove-{product.sku}')

@@ -24,7 +24,7 @@ from domain.payments import (
     start_payment,
 )
 from domain.statuses import is_payable
-from ui.storefront.frame import storefront_frame
+from ui.storefront.frame import storefront_frame, storefront_page
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def add_routes(*, payment_providers: Mapping[str, PaymentProvider], base_url: st
     providers.clear()
     providers.update(payment_providers)
     _urls['base'] = base_url.rstrip('/')
-    ui.page('/order/{token}/pay')(pay_page)
+    storefront_page('/order/{token}/pay')(pay_page)
     app.post(WEBHOOK_ROUTE, include_in_schema=False)(payment_webhook)
 
 
