@@ -22,7 +22,7 @@ from domain.addresses import postal_lines, shipping_address_lines
 from domain.errors import OrderlyError
 from domain.events import OutboxQueued, hub
 from domain.logs import write_log
-from domain.models import Invoice, InvoiceSettings, Order, PaymentSettings, Shop
+from domain.models import Invoice, InvoiceCounter, InvoiceSettings, Order, PaymentSettings, Shop
 from domain.money import CENT, PricedLine, compute_totals, round_money, vat_in_gross
 from domain.outbox import enqueue, new_message
 from domain.sql import fetch
@@ -163,6 +163,31 @@ def shipping_rate_of(order: Order, current_rate: Decimal) -> Decimal:
 def _buyer(order: Order) -> dict[str, Any]:
     return {'name': order.customer_name, 'email': order.email, 'address': shipping_address_lines(order),
             'vat_number': order.vat_number}
+
+
+@dataclass(frozen=True)
+class InvoicePreview:
+    """What "Issue invoice" is about to do, for the merchant to confirm."""
+
+    number: str  # the series' next number, unless another invoice is issued first
+    series: str  # the number format, e.g. {year}-{seq:06d}
+    total: Decimal
+    vat_total: Decimal
+    currency: str
+    buyer_vat_number: str  # '' for a consumer, or a business whose number is missing
+
+
+async def invoice_preview(*, shop_id: int, order: Order, now: datetime | None = None) -> InvoicePreview:
+    """The number, series and totals the order's invoice would get now; takes no number."""
+    shop = await Shop.get(id=shop_id)
+    settings = await invoice_settings(shop_id)
+    issue_date = (now or datetime.now(UTC)).astimezone(ZoneInfo(shop.timezone)).date()
+    period = str(issue_date.year) if settings.reset_yearly else ''
+    counter = await InvoiceCounter.get_or_none(shop_id=shop_id, kind=InvoiceKind.INVOICE.value, period=period)
+    number = format_number(settings.number_format, year=issue_date.year,
+                           seq=(counter.last_sequence if counter else 0) + 1)
+    return InvoicePreview(number=number, series=settings.number_format, total=order.total,
+                          vat_total=order.vat_total, currency=order.currency, buyer_vat_number=order.vat_number)
 
 
 async def shop_iban(shop_id: int, connection: BaseDBAsyncClient | None = None) -> str:

@@ -25,6 +25,8 @@ async def test_merchant_issues_an_invoice_downloads_it_and_credits_it(user: User
     await user.open(f'/admin/orders/{code}')
     await user.should_see(marker='issue-invoice', retries=20)
     user.find(marker='issue-invoice').click()
+    await user.should_see(marker='confirm-invoice', retries=20)  # issuing asks first
+    user.find(marker='confirm-invoice').click()
     number = f'{dt.datetime.now(dt.UTC).year}-000001'
     await user.should_see(f'Invoice {number}', retries=50)
     invoice = await Invoice.get(number=number)
@@ -64,6 +66,8 @@ async def test_the_invoice_download_needs_the_signed_in_admin_of_its_shop(user: 
     await user.open(f'/admin/orders/{code}')
     await user.should_see(marker='issue-invoice', retries=20)
     user.find(marker='issue-invoice').click()
+    await user.should_see(marker='confirm-invoice', retries=20)  # issuing asks first
+    user.find(marker='confirm-invoice').click()
     await user.should_see(marker='invoice-link', retries=50)
     invoice = await Invoice.get(order_code=code)
     path = f'/admin/invoices/{invoice.id}.pdf'

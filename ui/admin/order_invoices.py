@@ -4,7 +4,7 @@ from nicegui import ui
 
 from domain.admin_auth import SignedInAdmin
 from domain.errors import OrderlyError
-from domain.invoices import InvoiceKind, invoices_of_order, issue_credit_note, issue_invoice
+from domain.invoices import InvoiceKind, invoice_preview, invoices_of_order, issue_credit_note, issue_invoice
 from domain.models import Invoice, Order, Shop
 from domain.money import format_money
 from domain.order_detail import order_for_admin
@@ -38,7 +38,7 @@ class InvoicesCard(ui.card):
                     ui.label('Test orders get no invoice.').classes('text-sm text-stone-500')
                 else:
                     ui.label('No invoice issued yet.').classes('text-sm text-stone-500')
-                    ui.button('Issue invoice', icon='receipt_long', on_click=guarded(self.shop.id, self.issue)) \
+                    ui.button('Issue invoice', icon='receipt_long', on_click=guarded(self.shop.id, self.ask_to_issue)) \
                         .props('unelevated no-caps').mark('issue-invoice')
 
     def invoice_row(self, invoice: Invoice, credited: set[str]) -> None:
@@ -55,6 +55,35 @@ class InvoicesCard(ui.card):
                     f'Issue a credit note that cancels invoice {invoice.number}? This cannot be undone.',
                     guarded(self.shop.id, lambda: self.credit(invoice.id)), action='Issue credit note',
                     mark='confirm-credit'))).props('flat dense no-caps').mark('credit-invoice')
+
+    async def ask_to_issue(self) -> None:
+        """An invoice takes the series' next number for good: say which, for what, and what is missing first."""
+        preview = await invoice_preview(shop_id=self.shop.id, order=self.order)
+        money = lambda amount: format_money(amount, preview.currency)  # noqa: E731
+        with ui.dialog() as dialog, ui.card().classes('gap-3 max-w-lg').props('aria-label="Issue invoice"'):
+            ui.label(f'Issue invoice {preview.number} for {self.order.code}?').classes('text-lg font-medium')
+            ui.label(f'Number series {preview.series}').classes('text-sm text-stone-600')
+            ui.label(f'Total {money(preview.total)}, of which VAT {money(preview.vat_total)}')
+            if preview.buyer_vat_number:
+                ui.label(f'Buyer VAT number {preview.buyer_vat_number}').classes('text-sm')
+            else:
+                with ui.row().classes('no-wrap items-start gap-2 bg-amber-100 text-amber-900 rounded p-2') \
+                        .mark('no-vat-warning'):
+                    ui.icon('warning')
+                    ui.label('The order has no VAT number, so the invoice shows none for the buyer. Fine for a '
+                             'consumer; a business customer (B2B) needs theirs on the invoice.')
+            ui.label('An issued invoice cannot be changed or deleted; a mistake needs a credit note.') \
+                .classes('text-sm text-stone-600')
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+
+                async def confirmed() -> None:
+                    dialog.close()
+                    await self.issue()
+                ui.button('Issue invoice', icon='receipt_long', on_click=guarded(self.shop.id, confirmed)) \
+                    .props('unelevated no-caps').mark('confirm-invoice')
+        dialog.on('hide', dialog.delete)
+        dialog.open()
 
     async def issue(self) -> None:
         try:
