@@ -1,13 +1,14 @@
 """The storefront's screens in real Chromium at 1280 and 390 px: nothing overlaps what it is next to, and what a
 customer needs is on screen (screenshots in screenshots/, looked at when the screens change)."""
 
+import itertools
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
 from tests.browser.conftest import LAPTOP, PHONE
-from tests.browser.test_checkout_in_chromium import add_to_cart
+from tests.browser.test_checkout_in_chromium import add_to_cart, field
 
 SHOTS = Path(__file__).parents[2] / 'screenshots' / 'storefront'
 
@@ -96,3 +97,58 @@ def test_an_unknown_address_shows_a_page_in_the_shops_frame_with_a_way_home(lapt
     assert screen.find_by_class('text-2xl').text == 'Page not found'
     screen.click('Go to the orders')
     screen.wait_for(lambda: '/admin/login' in screen.selenium.current_url)  # the orders, behind the sign-in
+
+
+def top(element: WebElement) -> float:
+    return element.rect['y']
+
+
+def test_checkout_reads_top_down_contents_details_delivery_payment_place_order(laptop):
+    screen = laptop
+    filled_cart(screen)
+    for name, size in (('checkout-1280', LAPTOP), ('checkout-390', PHONE)):
+        screen.selenium.set_window_size(*size)
+        screen.open('/checkout')
+        screen.should_contain('Your details')
+        screen.click('Pickup in the shop (free)')  # the demo shop asks how to pay for a pickup
+        screen.should_contain('Pay on pickup')
+        screen.wait(0.4)
+        shot(screen, name)
+        find = screen.selenium.find_element
+        summary = find(By.CSS_SELECTOR, '.order-summary')
+        details = find(By.XPATH, '//div[text()="Your details"]')
+        delivery = find(By.XPATH, '//div[text()="Delivery"]')
+        payment = find(By.XPATH, '//div[text()="Payment"]')
+        button = find(By.XPATH, '//button[.//span[text()="Place order"]]')
+        assert top(details) < top(delivery) < top(payment) < top(button), name
+        if size == PHONE:
+            assert top(summary) < top(details), 'the phone shows what is ordered first'
+        else:
+            assert summary.rect['x'] > details.rect['x'] + details.rect['width'], 'the summary sits beside'
+
+
+def test_checkout_errors_sit_at_their_fields_with_a_summary_at_the_button_and_no_toast(laptop):
+    screen = laptop
+    filled_cart(screen)
+    screen.selenium.set_window_size(*PHONE)
+    screen.open('/checkout')
+    screen.should_contain('Your details')
+    field(screen, 'E-mail').send_keys('ann@')
+    screen.selenium.find_element(By.XPATH, '//button[.//span[text()="Place order"]]').click()
+    screen.should_contain('Please enter your name.')
+    screen.wait(0.6)
+    shot(screen, 'checkout-errors-390')
+    assert not [n for n in screen.selenium.find_elements(By.CSS_SELECTOR, '.q-notification') if n.is_displayed()]
+    summary = screen.selenium.find_element(By.CSS_SELECTOR, '.checkout-error-summary')
+    assert summary.text == 'Please correct the 5 marked fields.'  # name, e-mail, street, postal code, city
+    button = screen.selenium.find_element(By.XPATH, '//button[.//span[text()="Place order"]]')
+    assert 0 < top(button) - top(summary) < 120, 'the summary is at the button'
+    fields = [element for element in screen.selenium.find_elements(By.CSS_SELECTOR, 'label.q-field')
+              if element.is_displayed()]
+    for upper, lower in itertools.pairwise(fields):
+        for message in upper.find_elements(By.CSS_SELECTOR, '.q-field__messages'):
+            if message.text and top(lower) > top(upper):
+                assert message.rect['y'] + message.rect['height'] <= top(lower) + 1, message.text
+    first_error = screen.selenium.find_element(By.CSS_SELECTOR, '.q-field--error')
+    assert screen.selenium.execute_script(
+        'const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;', first_error)

@@ -69,7 +69,7 @@ async def test_bad_input_shows_messages_next_to_fields_and_creates_nothing(user:
     await user.open('/checkout')
     await fill_checkout(user, name='', email='ann@', street='')
     user.find(marker='place-order').click()
-    await user.should_see('Please correct the marked fields.')
+    await user.should_see('Please correct the 3 marked fields.')  # at the button, not in a toast over the fields
     assert user.find(marker='name').elements.pop().error == 'Please enter your name.'
     assert 'valid e-mail' in user.find(marker='email').elements.pop().error
     assert user.find(marker='street').elements.pop().error == 'Please enter the street and number.'

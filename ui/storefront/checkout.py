@@ -28,6 +28,14 @@ from ui.storefront.payment_choice import PaymentChoice
 COUNTRIES = {'BE': 'Belgium', 'NL': 'Netherlands', 'LU': 'Luxembourg', 'FR': 'France', 'DE': 'Germany'}
 
 
+# A long message under a field wraps onto a second line: Quasar draws it in a fixed 20 px strip, over the next
+# field. Here the message takes the room it needs and pushes the next field down.
+CHECKOUT_CSS = '''
+.checkout-form .q-field--with-bottom { padding-bottom: 0; }
+.checkout-form .q-field__bottom { position: static; transform: none; min-height: 20px; }
+'''
+
+
 def checkout_key() -> str:
     """The idempotency key of this cart's checkout: the same across double clicks, tabs and resubmits."""
     if 'checkout_key' not in app.storage.user:
@@ -78,13 +86,20 @@ class CheckoutForm:
         self.products = products
         self.offer = DeliveryOffer.of(shop)
         self.line_errors: dict[int, str] = {}
-        with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-5 gap-6'):
-            with ui.column().classes('md:col-span-3 gap-4'):
+        # Read top down: what is ordered, details, delivery, payment, "Place order" last, its errors just above it.
+        # On a laptop the summary sits beside the form (the grid places it in the right column, first row).
+        ui.add_css(CHECKOUT_CSS)
+        with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-5 gap-6 checkout-form'):
+            with ui.column().classes('gap-4 md:col-span-3 md:col-start-1 md:row-start-1'):
                 self.build_fields()
-            with ui.column().classes('md:col-span-2 gap-3'):
-                self.summary()
+                self.error_summary = ui.label().classes('w-full text-negative checkout-error-summary') \
+                    .props('role=alert').mark('error-summary')
+                self.error_summary.set_visibility(False)
                 self.submit_button = ui.button('Place order', icon='check', on_click=self.submit) \
                     .props('unelevated no-caps size=lg').classes('w-full').mark('place-order')
+            with ui.column().classes('gap-3 w-full self-start order-first md:order-none md:col-span-2 md:col-start-4 '
+                                     'md:row-start-1 md:sticky md:top-20'):
+                self.summary()  # built after the fields it reads (the delivery method), shown first
 
     def build_fields(self) -> None:
         with ui.card().classes('w-full gap-2').props('flat bordered'):
@@ -174,6 +189,7 @@ class CheckoutForm:
     async def submit(self) -> None:
         self.submit_button.props('loading')
         self.submit_button.disable()
+        self.error_summary.set_visibility(False)
         try:
             form = parse_checkout(self.form_data())
             initial_status = self.payment.initial_status(form.delivery_method)
@@ -181,8 +197,7 @@ class CheckoutForm:
             placed = await place_order(shop=self.shop, form=form, initial_status=initial_status,
                                        customer_id=customer.id if customer else None, storefront=True)
         except AccountError as error:
-            self.show_errors({field: message for field, message in error.errors.items() if field})
-            ui.notify(str(error), type='negative')
+            self.show_errors({field: message for field, message in error.errors.items() if field}, str(error))
             return
         except InvalidCheckout as error:
             if 'account' in error.field_errors:  # the owner required accounts after this page was opened
@@ -194,8 +209,6 @@ class CheckoutForm:
                 self.offer = DeliveryOffer.of(self.shop)
                 self.show_offer()
             self.show_errors(error.field_errors)
-            ui.notify(str(error) if len(error.field_errors) > 1 else next(iter(error.field_errors.values())),
-                      type='negative')
             return
         finally:
             self.submit_button.props(remove='loading')
@@ -222,14 +235,26 @@ class CheckoutForm:
         self.account_offer.container.set_visibility(False)
         return customer
 
-    def show_errors(self, field_errors: dict[str, str]) -> None:
+    def show_errors(self, field_errors: dict[str, str], fallback: str = '') -> None:
+        """Each message at its field and, just above "Place order", how many to correct plus any message that has
+        no field; the page scrolls to the first marked field. No toast: it covered the fields it was about."""
         product_ids = list(cart_state.cart())
         self.line_errors = {product_ids[int(field.split('.')[1])]: message
                             for field, message in field_errors.items() if field.startswith('lines.')}
+        marked, unplaced = 0, []
         for name, message in field_errors.items():
             if name in self.inputs:
                 self.inputs[name].error = message
             elif name == 'password' and self.account_offer is not None:
                 self.account_offer.password.error = message
+            elif not name.startswith('lines.'):
+                unplaced.append(message)
+                continue
+            marked += 1
+        if not field_errors and fallback:
+            unplaced.append(fallback)
+        fields = 'the marked field' if marked == 1 else f'the {marked} marked fields'
+        self.error_summary.text = ' '.join([f'Please correct {fields}.'] * bool(marked) + unplaced)
+        self.error_summary.set_visibility(bool(self.error_summary.text))
         self.summary.refresh()
         ui.run_javascript('document.querySelector(".q-field--error, .line-error")?.scrollIntoView({block: "center"})')
