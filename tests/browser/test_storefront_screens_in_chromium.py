@@ -152,3 +152,22 @@ def test_checkout_errors_sit_at_their_fields_with_a_summary_at_the_button_and_no
     first_error = screen.selenium.find_element(By.CSS_SELECTOR, '.q-field--error')
     assert screen.selenium.execute_script(
         'const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;', first_error)
+
+
+def test_the_status_page_says_where_the_order_stands_with_its_history_and_the_country_name(laptop):
+    screen = laptop
+    filled_cart(screen)
+    screen.open('/checkout')
+    screen.should_contain('Your details')
+    for label, value in {'Name': 'Ann Peeters', 'E-mail': 'ann@example.com', 'Street and number': 'Kerkstraat 1',
+                         'Postal code': '9000', 'City': 'Gent'}.items():
+        field(screen, label).send_keys(value)
+    screen.selenium.find_element(By.XPATH, '//button[.//span[text()="Place order"]]').click()
+    screen.should_contain('Thank you, Ann Peeters!')
+    for name, size in (('status-page-1280', LAPTOP), ('status-page-390', PHONE)):
+        screen.selenium.set_window_size(*size)
+        screen.wait(0.4)
+        shot(screen, name)
+        assert screen.find_by_class('history-entry').text.endswith('Order placed')
+        screen.should_contain('We have received your order and sent a confirmation to ann@example.com.')
+        screen.should_contain('Belgium')
