@@ -13,7 +13,7 @@ from domain.schemas import DeliveryMethod, parse_checkout
 from domain.shop_settings import CheckoutChanges, InvalidSettings, ShopChanges, update_checkout, update_shop
 
 DEMO = ShopChanges(name='Demo shop', email='orders@demo-shop.example', timezone='Europe/Brussels',
-                   brand_color='#2f3e46', postal_address='Demo shop\nGrote Markt 1\n1000 Brussels\nBelgium')
+                   brand_color='#2f3e46', postal_address='Grote Markt 1\n1000 Brussels\nBelgium')
 DEMO_CHECKOUT = CheckoutChanges(pickup_enabled=True, shipping_enabled=True, shipping_cost='6.95',
                                 shipping_vat_rate='21', pickup_address='Demo shop, Grote Markt 1, 1000 Brussels',
                                 free_shipping_from='')
