@@ -198,7 +198,8 @@ class OutboxMessage(Model):
 
     class Meta:
         table = 'outbox_message'
-        indexes = (('state', 'next_attempt_at'),)
+        # the second: the claim's look for an earlier pending event of the same order and endpoint (API PUSH order)
+        indexes = (('state', 'next_attempt_at'), ('order_code', 'recipient'))
 
 
 class MailboxMail(Model):

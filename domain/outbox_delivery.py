@@ -127,39 +127,81 @@ def describe(message: OutboxMessage) -> str:
     return f'{what} to {message.recipient}' if message.recipient else what
 
 
+_IN_ORDER: set[str] = set()
+
+
+def deliver_in_order(channel: str) -> None:
+    """Claim the channel's messages for one recipient and order one at a time, oldest first: the next only once the
+    one before it is delivered or given up. A wait for a retry then holds back the order's later messages too."""
+    _IN_ORDER.add(channel)
+
+
+def delivers_in_order(channel: str) -> bool:
+    """Whether finishing one of the channel's messages can make the next one of its order due."""
+    return channel in _IN_ORDER
+
+
+def _head_of_its_order(channels: Sequence[str]) -> tuple[str, list]:
+    """The claim's condition for in-order channels: no earlier message of the same recipient and order is pending,
+    whether it waits for its retry or is out with a worker (leased). Claiming only these, one statement per claim,
+    is what keeps the order across batches, workers and processes."""
+    in_order = [channel for channel in channels if channel in _IN_ORDER]
+    if not in_order:
+        return '', []
+    return (f" AND (m.channel NOT IN ({', '.join('?' for _ in in_order)}) OR m.order_code = '' OR NOT EXISTS ("
+            'SELECT 1 FROM outbox_message AS earlier WHERE earlier.order_code = m.order_code '
+            'AND earlier.recipient = m.recipient AND earlier.channel = m.channel AND earlier.state = ? '
+            'AND earlier.id < m.id))'), [*in_order, OutboxState.PENDING.value]
+
+
 async def claim_due(*, worker: str, channels: Sequence[str], limit: int, lease: timedelta = LEASE,
                     now: datetime | None = None) -> list[OutboxMessage]:
     """Lease up to `limit` due messages of `channels` to `worker`, oldest first; nobody else gets them meanwhile.
 
     One statement takes them, so concurrent workers never share a row: SQLite has one writer; PostgreSQL locks the
     rows it takes (`FOR UPDATE SKIP LOCKED`) and re-checks them when a concurrent claim changed them first.
+    Of a channel that delivers in order (`deliver_in_order`), only the oldest pending message per recipient and
+    order is taken.
     """
     if not channels or limit < 1:
         return []
     now = now or datetime.now(UTC)
-    free = '(lease_expires_at IS NULL OR lease_expires_at < ?)'
+    free = '(m.lease_expires_at IS NULL OR m.lease_expires_at < ?)'
     in_channels = ', '.join('?' for _ in channels)
-    due = (f'SELECT id FROM outbox_message WHERE state = ? AND channel IN ({in_channels}) AND next_attempt_at <= ? '
-           f'AND {free} ORDER BY next_attempt_at, id LIMIT ?')
-    due_values = [OutboxState.PENDING.value, *channels, now, now, limit]
+    head, head_values = _head_of_its_order(channels)
+    due = (f'SELECT m.id FROM outbox_message AS m WHERE m.state = ? AND m.channel IN ({in_channels}) '
+           f'AND m.next_attempt_at <= ? AND {free}{head} ORDER BY m.next_attempt_at, m.id LIMIT ?')
+    due_values = [OutboxState.PENDING.value, *channels, now, now, *head_values, limit]
     connection = connections.get('default')
     if connection.capabilities.dialect == 'postgres':
         # Rows another worker is claiming right now are passed over, not waited for. MATERIALIZED: the planner
         # must not re-run the subquery per row, or each run would skip the rows just leased and take more.
         rows = await fetch(
             connection,
-            f'WITH due AS MATERIALIZED ({due} FOR UPDATE SKIP LOCKED) UPDATE outbox_message '
+            f'WITH due AS MATERIALIZED ({due} FOR UPDATE OF m SKIP LOCKED) UPDATE outbox_message '
             'SET leased_by = ?, lease_expires_at = ? FROM due WHERE outbox_message.id = due.id '
             'RETURNING outbox_message.id', *due_values, worker, now + lease)
     else:
         rows = await fetch(
             connection,
             f'UPDATE outbox_message SET leased_by = ?, lease_expires_at = ? WHERE id IN ({due}) '
-            f'AND state = ? AND {free} RETURNING id',
+            'AND state = ? AND (lease_expires_at IS NULL OR lease_expires_at < ?) RETURNING id',
             worker, now + lease, *due_values, OutboxState.PENDING.value, now)
     if not rows:
         return []
     return await OutboxMessage.filter(id__in=[row['id'] for row in rows]).order_by('next_attempt_at', 'id')
+
+
+async def next_due(*, channels: Sequence[str], after: datetime) -> datetime | None:
+    """When the next pending message of `channels` that is not due at `after` falls due (its retry); None if none.
+
+    The dispatcher sleeps until then rather than until its next poll, so a retry comes at its time.
+    """
+    if not channels:
+        return None
+    return await OutboxMessage.filter(state=OutboxState.PENDING, channel__in=list(channels),
+                                      next_attempt_at__gt=after).order_by('next_attempt_at') \
+        .first().values_list('next_attempt_at', flat=True)
 
 
 async def release_leases(*, worker: str = '', slot: str = '', keep: str = '') -> int:
@@ -192,14 +234,26 @@ async def _forget_secrets(connection: BaseDBAsyncClient, sent: Sequence[OutboxMe
 
 async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], outcomes: Sequence[Outcome],
                           now: datetime | None = None, chance: Callable[[], float] = random.random) -> None:
-    """Store what happened to each claimed message, log every attempt with its order, and announce it."""
+    """Store what happened to each claimed message, log every attempt with its order, and announce it: one
+    transaction, for a batch or for the small group of messages whose deliveries just finished."""
+    for event in await store_outcomes(worker=worker, messages=messages, outcomes=outcomes, now=now, chance=chance):
+        await hub.publish(event)
+
+
+async def store_outcomes(*, worker: str, messages: Sequence[OutboxMessage], outcomes: Sequence[Outcome],
+                         now: datetime | None = None,
+                         chance: Callable[[], float] = random.random) -> list[DeliveriesRecorded | OutboxQueued]:
+    """`record_outcomes` without the announcing: returns the events to publish once the caller has let those waiting
+    for the commit go on."""
     if len(messages) != len(outcomes):
         raise ValueError(f'{len(outcomes)} outcomes for {len(messages)} messages')
     if not messages:
-        return
+        return []
     now = now or datetime.now(UTC)
+    # only a retry's time is shown in the shop's timezone: a group of deliveries (the usual one) needs no query
+    retrying = {m.shop_id for m, o in zip(messages, outcomes, strict=True) if isinstance(o, TemporaryFailure)}
     timezones = {shop_id: ZoneInfo(timezone) for shop_id, timezone in
-                 await Shop.filter(id__in={m.shop_id for m in messages}).values_list('id', 'timezone')}
+                 await Shop.filter(id__in=retrying).values_list('id', 'timezone')} if retrying else {}
     delivered: list[int] = []
     failures: list[list] = []
     given_up: list[tuple[OutboxMessage, str, int, list]] = []  # whose channel tells the owner
@@ -263,12 +317,11 @@ async def record_outcomes(*, worker: str, messages: Sequence[OutboxMessage], out
                     notices[message.shop_id] += await queue_shop_notice(connection, shop_id=message.shop_id,
                                                                         notice=notice, now=now)
         await _write_attempt_logs(connection, logs)
-    for shop_id, count in counts.items():
-        order_ids = frozenset(m.order_id for m in messages if m.shop_id == shop_id and m.order_id)
-        await hub.publish(DeliveriesRecorded(shop_id=shop_id, order_ids=order_ids, **count))
-    for shop_id, count in notices.items():
-        if count:
-            await hub.publish(OutboxQueued(shop_id=shop_id, count=count))
+    events: list[DeliveriesRecorded | OutboxQueued] = [
+        DeliveriesRecorded(shop_id=shop_id, order_ids=frozenset(
+            m.order_id for m in messages if m.shop_id == shop_id and m.order_id), **count)
+        for shop_id, count in counts.items()]
+    return events + [OutboxQueued(shop_id=shop_id, count=count) for shop_id, count in notices.items() if count]
 
 
 _RECORD_FAILURE = ("UPDATE outbox_message SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "

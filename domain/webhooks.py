@@ -2,7 +2,8 @@
 order events to them.
 
 An order service writes one outbox message per enabled endpoint subscribed to its event, in its own transaction
-(`subscribers` + `event_messages`); integrations/webhooks.py signs and delivers them. Secrets sign, so they are
+(`subscribers` + `event_messages`); integrations/webhooks.py signs and delivers them, per endpoint and order one
+at a time, oldest first (`deliver_in_order`). Secrets sign, so they are
 stored as they are; the owner sees each once, when it is made, and none is ever logged.
 """
 
@@ -16,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.errors import OrderlyError
@@ -24,7 +24,7 @@ from domain.events import OutboxQueued, hub
 from domain.logs import OrderRef
 from domain.models import LogEntry, OutboxMessage, OutboxState, Shop, WebhookDelivery, WebhookEndpoint
 from domain.outbox import enqueue, new_message
-from domain.outbox_delivery import ShopNotice, notify_owner_when_given_up, queue_shop_notice
+from domain.outbox_delivery import ShopNotice, deliver_in_order, notify_owner_when_given_up, queue_shop_notice
 from domain.sql import fetch, insert_rows
 from domain.webhook_payload import EVENTS, TEST_EVENT, example_order
 from domain.webhook_urls import Resolver, UnsafeTarget, check_url, resolve, shown_url
@@ -268,26 +268,6 @@ async def endpoints_by_id(ids: Sequence[int]) -> dict[int, WebhookEndpoint]:
     return {endpoint.id: endpoint for endpoint in await WebhookEndpoint.filter(id__in=list(ids))}
 
 
-async def undelivered_predecessors(messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-    """Pending messages queued before one of `messages` for the same endpoint and order (not among them)."""
-    keyed = [m for m in messages if m.order_code]
-    if not keyed:
-        return []
-    return await OutboxMessage.filter(
-        channel=CHANNEL, state=OutboxState.PENDING, recipient__in={m.recipient for m in keyed},
-        order_code__in={m.order_code for m in keyed}, id__lt=max(m.id for m in keyed)) \
-        .exclude(id__in=[m.id for m in messages]).order_by('id')
-
-
-async def hurry_successors(delivered: Sequence[OutboxMessage], now: datetime) -> None:
-    """Messages that waited for one of `delivered` (same endpoint and order) are due now, not at their backoff."""
-    for message in delivered:
-        free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
-        await OutboxMessage.filter(free, channel=CHANNEL, state=OutboxState.PENDING, recipient=message.recipient,
-                                   order_code=message.order_code, id__gt=message.id, next_attempt_at__gt=now) \
-            .update(next_attempt_at=now)
-
-
 async def record_attempts(rows: list[dict[str, Any]]) -> None:
     """Store HTTP attempts (WebhookDelivery columns) in the endpoints' delivery logs, in one statement."""
     if rows:
@@ -332,6 +312,7 @@ async def _given_up_notice(connection: BaseDBAsyncClient, message: OutboxMessage
 
 
 notify_owner_when_given_up(CHANNEL, _given_up_notice)  # on import: the webhook handler imports this module
+deliver_in_order(CHANNEL)  # docs/webhooks.md: the events of one order reach an endpoint in the order they happened
 
 
 def _without_query(url: str) -> str:

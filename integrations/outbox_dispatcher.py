@@ -1,7 +1,9 @@
 """The outbox dispatcher: a background worker that hands due outbox messages to the handler of their channel.
 
-It wakes when the domain announces new rows (`OutboxQueued`) and on a timer (retries, rows of other processes),
-claims due rows with a lease, lets the channel's handler deliver them in batches, and records the outcomes.
+It wakes when the domain announces new rows (`OutboxQueued`), when a recorded outcome makes more due (the next
+event of an order delivered in order) and on a timer: at the next retry's time, or the poll for rows of other
+processes. It claims due rows with a lease, lets the channel's handler deliver them in batches, and records each
+message's outcome as it finishes (`OutcomeRecorder`), so a crash sends again only what was in flight.
 Channels without a handler are never claimed: their rows wait, untouched, until one registers.
 """
 
@@ -9,10 +11,11 @@ import asyncio
 import logging
 import os
 import secrets
-from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from domain.events import hub
 from domain.models import OutboxMessage
 from domain.outbox_delivery import (
     LEASE,
@@ -20,15 +23,30 @@ from domain.outbox_delivery import (
     Outcome,
     TemporaryFailure,
     claim_due,
-    record_outcomes,
+    delivers_in_order,
+    next_due,
     release_leases,
+    store_outcomes,
 )
 
 log = logging.getLogger(__name__)
 
+# A delivery goes on while this many of its batch's outcomes are being written; beyond, it waits. Per connection,
+# a crash therefore sends again at most the message out and these (measured with bench/mail.py: waiting for each
+# write ties a batch's pace to the database's; a busy PostgreSQL took up to 0.6 s for a write of 1 or 2 outcomes).
+UNSTORED_PER_BATCH = 2
+
+Report = Callable[[OutboxMessage, Outcome], Awaitable[None]]
+
 
 class DeliveryHandler(Protocol):
-    """Delivers the messages of one channel ('mail', 'push', 'webhook', 'invoice')."""
+    """Delivers the messages of one channel ('mail', 'push', 'webhook', 'invoice').
+
+    A handler whose `reports_each` is true is called as `deliver(messages, report=…)` and awaits
+    `report(message, outcome)` as each message finishes: the outcome is stored at once, so a crash later does not
+    send that message again (`report` returns while at most UNSTORED_PER_BATCH of the batch's are being written).
+    Outcomes it did not report are stored when `deliver` returns.
+    """
 
     channel: str
     batch_size: int  # messages per `deliver` call: one connection serves them all
@@ -37,6 +55,62 @@ class DeliveryHandler(Protocol):
     async def deliver(self, messages: Sequence[OutboxMessage]) -> Sequence[Outcome]:
         """One outcome per message, in the same order. Raising is a bug: the whole batch is then retried."""
         ...
+
+
+class OutcomeRecorder:
+    """Stores outcomes as deliveries report them, in small groups: what is reported while one write is under way
+    goes into the next, so under load a write carries several outcomes (one per delivery in flight, at most) and
+    an outcome waits for at most the write before its own."""
+
+    def __init__(self, worker: str, written: Callable[[Sequence[OutboxMessage], Sequence[Outcome]], None]) -> None:
+        self.worker, self.written = worker, written
+        self._waiting: list[tuple[OutboxMessage, Outcome, asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
+        self._announcing: set[asyncio.Task] = set()
+
+    async def record(self, message: OutboxMessage, outcome: Outcome) -> None:
+        """Store the outcome; returns once it is written (or could not be: then the lease runs out, and the message
+        is sent again: at least once, never lost)."""
+        stored = asyncio.get_running_loop().create_future()
+        self._waiting.append((message, outcome, stored))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name='outbox outcomes')
+        await stored
+
+    async def record_all(self, messages: Sequence[OutboxMessage], outcomes: Sequence[Outcome]) -> None:
+        await asyncio.gather(*(self.record(m, o) for m, o in zip(messages, outcomes, strict=True)))
+
+    async def wait(self, timeout: float) -> None:
+        """Let the write under way finish (at stop: the database closes next)."""
+        if self._writer is not None and not self._writer.done():
+            await asyncio.wait([self._writer], timeout=timeout)
+        if self._announcing:
+            await asyncio.wait(self._announcing, timeout=timeout)
+
+    async def _write(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            messages, outcomes = [m for m, _, _ in group], [o for _, o, _ in group]
+            events = []
+            try:
+                events = await store_outcomes(worker=self.worker, messages=messages, outcomes=outcomes)
+            except Exception:
+                log.exception('could not record the outcomes of %d messages', len(group))
+            else:
+                self.written(messages, outcomes)
+            finally:
+                for _, _, stored in group:
+                    if not stored.done():  # its waiter may have been cancelled (the batch's time ran out)
+                        stored.set_result(None)
+            if events:  # pages and other instances hear of it beside the next write, not before it
+                task = asyncio.create_task(self._announce(events), name='outbox outcomes announced')
+                self._announcing.add(task)
+                task.add_done_callback(self._announcing.discard)
+
+    @staticmethod
+    async def _announce(events: list) -> None:
+        for event in events:
+            await hub.publish(event)
 
 
 class OutboxDispatcher:
@@ -51,6 +125,7 @@ class OutboxDispatcher:
         self._wake: dict[str, asyncio.Event] = {}
         self._loops: list[asyncio.Task] = []
         self._deliveries: set[asyncio.Task] = set()
+        self.recorder = OutcomeRecorder(self.worker, self._recorded)
         for handler in handlers:
             self.register(handler)
 
@@ -63,6 +138,14 @@ class OutboxDispatcher:
         """Look for due messages now rather than at the next tick."""
         for event in self._wake.values():
             event.set()
+
+    def _recorded(self, messages: Sequence[OutboxMessage], outcomes: Sequence[Outcome]) -> None:
+        """Look again at once when an outcome may have made something due sooner than the loop's timer: the next
+        event of an order delivered in order, or a retry earlier than the next poll."""
+        for channel in {m.channel for m, o in zip(messages, outcomes, strict=True)
+                        if delivers_in_order(m.channel) or isinstance(o, TemporaryFailure)}:
+            if channel in self._wake:
+                self._wake[channel].set()
 
     @property
     def running(self) -> bool:
@@ -97,6 +180,7 @@ class OutboxDispatcher:
                 task.cancel()
             if unfinished:
                 await asyncio.wait(unfinished, timeout=5)
+        await self.recorder.wait(timeout=5)
         returned = await release_leases(worker=self.worker)
         if returned:
             log.info('gave back %d messages whose delivery was not finished', returned)
@@ -123,10 +207,11 @@ class OutboxDispatcher:
         while True:
             await slots.acquire()
             wake.clear()  # before claiming: a wake-up during the claim is not lost
-            claimed_at = asyncio.get_running_loop().time()
+            claimed_at, now = asyncio.get_running_loop().time(), datetime.now(UTC)
             try:
                 batch = await claim_due(worker=self.worker, channels=[handler.channel], limit=handler.batch_size,
-                                        lease=self.lease)
+                                        lease=self.lease, now=now)
+                due = None if batch else await next_due(channels=[handler.channel], after=now)
             except Exception:
                 slots.release()
                 log.warning('could not claim %s messages; trying again', handler.channel, exc_info=True)
@@ -134,7 +219,10 @@ class OutboxDispatcher:
                 continue
             if not batch:
                 slots.release()
-                tick = asyncio.get_running_loop().call_later(self.poll_seconds, wake.set)
+                # until the next retry falls due (a few ms after, so it is due when the claim looks), at most a poll
+                pause = self.poll_seconds if due is None else \
+                    min(self.poll_seconds, max((due - datetime.now(UTC)).total_seconds(), 0) + 0.005)
+                tick = asyncio.get_running_loop().call_later(pause, wake.set)
                 try:
                     await wake.wait()
                 finally:
@@ -149,9 +237,20 @@ class OutboxDispatcher:
         # The lease must outlive the attempt, or another worker would send the batch a second time meanwhile. It runs
         # from the claim: time spent waiting for a pooled connection or a busy event loop before the attempt counts.
         limit = self.lease.total_seconds() * 0.75
+        reported: dict[int, Outcome] = {}
+
+        storing: list[asyncio.Task] = []
+
+        async def report(message: OutboxMessage, outcome: Outcome) -> None:
+            reported[message.id] = outcome  # stored even if the batch's time runs out meanwhile
+            storing.append(asyncio.create_task(self.recorder.record(message, outcome)))
+            while len(unstored := [task for task in storing if not task.done()]) > UNSTORED_PER_BATCH:
+                await asyncio.wait(unstored, return_when=asyncio.FIRST_COMPLETED)
+
         try:
             async with asyncio.timeout_at(claimed_at + limit):
-                outcomes = list(await handler.deliver(batch))
+                outcomes = list(await handler.deliver(batch, report=report) if getattr(handler, 'reports_each', False)
+                                else await handler.deliver(batch))
             if len(outcomes) != len(batch):
                 raise ValueError(f'{handler.channel} handler gave {len(outcomes)} outcomes for {len(batch)} messages')
         except TimeoutError:
@@ -159,14 +258,16 @@ class OutboxDispatcher:
         except Exception as error:
             log.exception('%s handler failed on %d messages', handler.channel, len(batch))
             outcomes = [TemporaryFailure(f'internal error: {type(error).__name__}')] * len(batch)
+        outcomes = [reported.get(message.id, outcome) for message, outcome in zip(batch, outcomes, strict=True)]
         for message, outcome in zip(batch, outcomes, strict=True):
             log.info('%s %s: %s', handler.channel, message.event, type(outcome).__name__,
                      extra={'order_code': message.order_code, 'shop': message.shop_id})
         failed = sum(not isinstance(outcome, Delivered) for outcome in outcomes)
         if failed:
             log.info('%s: %d of %d messages not delivered this time', handler.channel, failed, len(batch))
-        try:
-            await record_outcomes(worker=self.worker, messages=batch, outcomes=outcomes)
-        except Exception:
-            # the lease runs out and the batch is sent again: at least once, never lost
-            log.exception('could not record the outcomes of %d %s messages', len(batch), handler.channel)
+        rest = [(message, outcome) for message, outcome in zip(batch, outcomes, strict=True)
+                if message.id not in reported]
+        if rest:
+            await self.recorder.record_all([m for m, _ in rest], [o for _, o in rest])
+        if storing:  # the batch (and its slot) ends when all its outcomes are stored
+            await asyncio.wait(storing)

@@ -10,9 +10,10 @@ What an answer means:
   or misconfigured, and retrying gives the owner three days to fix it without losing an order.
 
 Throughput and order: at most `per_endpoint` requests are in flight per endpoint (one slow receiver does not hold
-up the others), while the events of one order reach an endpoint in the order they happened: an event waits for
-the earlier one of its order (same endpoint) still in flight, and is held back (a temporary failure that says so)
-while an earlier one waits for its retry. A delivered event makes those waiting behind it due at once.
+up the others), while the events of one order reach an endpoint in the order they happened: the outbox hands out
+only the oldest pending event per endpoint and order (`deliver_in_order`, registered by domain/webhooks.py), so
+the next one is claimed once the earlier one is delivered or given up, and the dispatcher looks for it at once.
+Each outcome is stored as its request ends (`report`), not when the batch ends.
 """
 
 import asyncio
@@ -25,7 +26,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -38,14 +39,7 @@ from domain.models import OutboxMessage, WebhookEndpoint
 from domain.outbox_delivery import LEASE, Delivered, Outcome, PermanentFailure, TemporaryFailure
 from domain.webhook_payload import envelope
 from domain.webhook_urls import address_refusal, resolve, shown_url
-from domain.webhooks import (
-    disable_gone_endpoint,
-    endpoints_by_id,
-    hurry_successors,
-    record_attempts,
-    signing_secrets,
-    undelivered_predecessors,
-)
+from domain.webhooks import disable_gone_endpoint, endpoints_by_id, record_attempts, signing_secrets
 
 log = logging.getLogger(__name__)  # never given a secret or a signature
 
@@ -190,6 +184,7 @@ class WebhookHandler:
     `per_endpoint` requests in flight per endpoint."""
 
     channel = 'webhook'
+    reports_each = True  # each outcome is stored as its request ends: a crash resends only what was in flight
 
     def __init__(self, *, batch_size: int = 100, concurrency: int = 4, per_endpoint: int = 12,
                  connect_timeout: float = 5, read_timeout: float = 10, budget: timedelta = LEASE * 0.6) -> None:
@@ -201,9 +196,6 @@ class WebhookHandler:
         self.request_limit = min(connect_timeout + read_timeout + 2, self.budget / 2)
         self._ssl_context: ssl.SSLContext | None = None
         self._lanes: dict[tuple[int, bool], Lanes] = {}  # by endpoint and whether local addresses are allowed
-        self._tails: dict[tuple[str, str], asyncio.Future] = {}  # the last event in flight per endpoint and order
-        self._in_flight: set[int] = set()
-        self._just_delivered: dict[int, float] = {}  # delivered, perhaps not recorded yet: holds nothing back
 
     def lanes(self, endpoint: WebhookEndpoint) -> Lanes:
         key = (endpoint.id, endpoint.allow_local_network)
@@ -225,33 +217,13 @@ class WebhookHandler:
         for endpoint_lanes in lanes:
             await endpoint_lanes.aclose()
 
-    async def deliver(self, messages: Sequence[OutboxMessage]) -> list[Outcome]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.budget
-        # Until the first await this runs at once for each claimed batch, in claim order: each event lines up
-        # behind the earlier one of its order.
-        lined_up = []
-        for message in messages:
-            self._in_flight.add(message.id)
-            key = (message.recipient, message.order_code) if message.order_code else None
-            done = loop.create_future()
-            lined_up.append((message, self._tails.get(key) if key else None, done))
-            if key:
-                self._tails[key] = done
-        try:
-            endpoints = await endpoints_by_id({int(m.recipient) for m in messages if m.recipient.isdigit()})
-            held = self._held_back(messages, await undelivered_predecessors(messages))
-            results = await asyncio.gather(*(
-                self._one(message, earlier, done, endpoints, held.get(message.id), deadline)
-                for message, earlier, done in lined_up))
-        finally:
-            for message, _, done in lined_up:
-                self._in_flight.discard(message.id)
-                if not done.done():
-                    done.set_result(None)
-                key = (message.recipient, message.order_code)
-                if self._tails.get(key) is done:
-                    del self._tails[key]
+    async def deliver(self, messages: Sequence[OutboxMessage],
+                      report: Callable[[OutboxMessage, Outcome], Awaitable[None]] | None = None) -> list[Outcome]:
+        """Send each message (the outbox claimed at most one per endpoint and order: they need not wait for each
+        other); `report` each outcome as its request ends."""
+        deadline = asyncio.get_running_loop().time() + self.budget
+        endpoints = await endpoints_by_id({int(m.recipient) for m in messages if m.recipient.isdigit()})
+        results = await asyncio.gather(*(self._one(message, endpoints, deadline, report) for message in messages))
         try:  # bookkeeping: failing here must not make the dispatcher send what was delivered again
             await record_attempts([row for _, row in results if row])
             gone: dict[int, dict] = {}  # the first 410 per endpoint: the owner is told about it, once
@@ -261,60 +233,19 @@ class WebhookHandler:
             for endpoint_id, row in gone.items():
                 await disable_gone_endpoint(endpoint_id, 'the receiver answered 410 Gone', event=row['event'],
                                             order_code=row['order_code'], error=row['error'])
-            await hurry_successors([m for m, (outcome, _) in zip(messages, results, strict=True)
-                                    if isinstance(outcome, Delivered) and m.attempts and m.order_code],
-                                   datetime.now(UTC))
         except Exception:
             log.exception('could not record %d API PUSH attempts', len(messages))
-        self._forget_old_deliveries(loop.time())
         return [outcome for outcome, _ in results]
 
-    def _held_back(self, messages: Sequence[OutboxMessage], earlier: Sequence[OutboxMessage]) -> dict[int, str]:
-        """Why a message must wait: an earlier one of its order, to its endpoint, waits for a retry (or is being
-        sent by another process). Earlier ones in flight here are waited for instead."""
-        first: dict[tuple[str, str], OutboxMessage] = {}
-        for previous in earlier:  # oldest first
-            if previous.id not in self._in_flight and previous.id not in self._just_delivered:
-                first.setdefault((previous.recipient, previous.order_code), previous)
-        held: dict[int, str] = {}
-        for message in messages:
-            previous = first.get((message.recipient, message.order_code))
-            if previous is not None and previous.id < message.id:
-                held[message.id] = f'waits for the earlier {previous.event} of order {previous.order_code} ' \
-                                   f'({previous.event_id}), not delivered yet'
-        return held
-
-    def _forget_old_deliveries(self, now: float) -> None:
-        horizon = now - 2 * LEASE.total_seconds()  # recorded by then, or the lease ran out and it is sent again
-        for message_id in [i for i, when in self._just_delivered.items() if when < horizon]:
-            del self._just_delivered[message_id]
-
-    async def _one(self, message: OutboxMessage, earlier: asyncio.Future | None, done: asyncio.Future,
-                   endpoints: dict[int, WebhookEndpoint], held: str | None,
-                   deadline: float) -> tuple[Outcome, dict | None]:
-        outcome: Outcome | None = None
-        try:
-            if earlier is not None:
-                remaining = deadline - asyncio.get_running_loop().time()
-                try:
-                    before = await asyncio.wait_for(asyncio.shield(earlier), remaining)
-                except TimeoutError:
-                    before = None
-                if not isinstance(before, Delivered):
-                    outcome = TemporaryFailure(f'waits for the earlier event of order {message.order_code}, '
-                                               'not delivered yet')
-                    return outcome, None
-            if held:
-                outcome = TemporaryFailure(held)
-                return outcome, None
-            endpoint = endpoints.get(int(message.recipient)) if message.recipient.isdigit() else None
-            if endpoint is not None and endpoint.shop_id != message.shop_id:
-                endpoint = None
-            outcome, row = await self._send(message, endpoint, deadline)
-            return outcome, row
-        finally:
-            if not done.done():
-                done.set_result(outcome)
+    async def _one(self, message: OutboxMessage, endpoints: dict[int, WebhookEndpoint], deadline: float,
+                   report: Callable[[OutboxMessage, Outcome], Awaitable[None]] | None) -> tuple[Outcome, dict | None]:
+        endpoint = endpoints.get(int(message.recipient)) if message.recipient.isdigit() else None
+        if endpoint is not None and endpoint.shop_id != message.shop_id:
+            endpoint = None
+        outcome, row = await self._send(message, endpoint, deadline)
+        if report is not None:
+            await report(message, outcome)
+        return outcome, row
 
     async def _send(self, message: OutboxMessage, endpoint: WebhookEndpoint | None,
                     deadline: float) -> tuple[Outcome, dict | None]:
@@ -353,7 +284,6 @@ class WebhookHandler:
             return outcome, row
         row |= {'status_code': status, 'duration_ms': _ms(started), 'response_excerpt': answer}
         if 200 <= status < 300:
-            self._just_delivered[message.id] = asyncio.get_running_loop().time()
             return Delivered(note=f'accepted by {where} (HTTP {status}, {row["duration_ms"]} ms)'), row
         if status == 410:
             outcome: Outcome = PermanentFailure(f'{where} answered 410 Gone: the endpoint was disabled')

@@ -36,6 +36,7 @@ class MailCatcher:
         self.message_ids: set[str] = set()
         self.refuse: dict[str, str] = {}  # recipient -> reply, e.g. '550 5.1.1 mailbox unavailable'
         self.delay = 0.0  # seconds per message, to stretch a burst
+        self.reply_delay = 0.0  # seconds between keeping a message and accepting it: the sender does not know yet
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -80,4 +81,6 @@ class MailCatcher:
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, message_id))
             self.message_ids.add(message_id)
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return '250 Message accepted for delivery'

@@ -27,6 +27,7 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes
     status: int  # what the receiver answered
+    at: float = 0.0  # time.monotonic() when it arrived (before any `delay`)
 
     @property
     def webhook_id(self) -> str:
@@ -55,13 +56,14 @@ class WebhookReceiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get('content-length', 0)))
+                arrived = time.monotonic()
                 delay = receiver.delay if isinstance(receiver.delay, float | int) else random.uniform(*receiver.delay)
                 if delay:
                     time.sleep(delay)
                 with receiver._lock:
                     answer = receiver.script.pop(0) if receiver.script else receiver.default
                     receiver.requests.append(Request(self.path, {k.lower(): v for k, v in self.headers.items()},
-                                                     body, answer.status))
+                                                     body, answer.status, arrived))
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)

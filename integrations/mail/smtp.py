@@ -8,7 +8,7 @@ from typing import Literal
 import aiosmtplib
 
 from domain.outbox_delivery import Delivered, Outcome, PermanentFailure, TemporaryFailure
-from integrations.mail.handler import OutgoingMail
+from integrations.mail.handler import OutgoingMail, Report
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class SmtpTransport:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
-    async def send(self, mails: Sequence[OutgoingMail]) -> list[Outcome]:
+    async def send(self, mails: Sequence[OutgoingMail], report: Report | None = None) -> list[Outcome]:
         outcomes: list[Outcome] = []
         smtp: aiosmtplib.SMTP | None = None
         try:
@@ -39,6 +39,8 @@ class SmtpTransport:
                         return outcomes + [reason] * (len(mails) - len(outcomes))
                 outcome = await self._send_one(smtp, outgoing)
                 outcomes.append(outcome)
+                if report is not None:  # stored as it is sent, not after the batch: a crash resends only what is out
+                    await report(outgoing.message, outcome)
                 if not smtp.is_connected:
                     smtp = None  # reconnect for the rest
             return outcomes

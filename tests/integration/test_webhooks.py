@@ -12,10 +12,12 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from domain.checkout import place_order
+from domain.events import OutboxQueued, hub
 from domain.invoices import issue_invoice
 from domain.models import LogEntry, OutboxMessage, OutboxState, WebhookDelivery, WebhookEndpoint
 from domain.order_changes import StatusUpdate, change_status, change_statuses
 from domain.order_deletion import delete_order
+from domain.outbox_delivery import claim_due
 from domain.statuses import OrderStatus
 from domain.webhook_payload import EVENTS
 from domain.webhooks import (
@@ -213,15 +215,102 @@ async def test_an_event_waits_while_the_earlier_one_of_its_order_waits_for_a_ret
     await dispatcher.deliver_due()
     assert [r.status for r in receiver.requests] == [500]
     waiting = await OutboxMessage.get(event='order.status_changed')
-    assert 'waits for the earlier event' in waiting.last_error and waiting.state is OutboxState.PENDING
-    assert waiting.next_attempt_at > datetime.now(UTC)
-    await OutboxMessage.filter(id=waiting.id).update(next_attempt_at=datetime.now(UTC))  # due before the other
+    # not tried at all while its order's first event waits: no attempt, no backoff of its own
+    assert (waiting.state, waiting.attempts, waiting.last_error) == (OutboxState.PENDING, 0, '')
+    assert waiting.next_attempt_at <= datetime.now(UTC)  # due, all the same
     await dispatcher.deliver_due()
     assert [r.status for r in receiver.requests] == [500]  # still held back: its order's first event is not in
-    assert 'waits for the earlier order.created' in (await OutboxMessage.get(id=waiting.id)).last_error
     await OutboxMessage.filter(event='order.created').update(next_attempt_at=datetime.now(UTC))  # its retry is due
-    await dispatcher.deliver_due()  # the follower is made due by the delivery it waited for, not its backoff
+    await dispatcher.deliver_due()  # the follower goes as soon as the delivery it waited for is recorded
     assert [json.loads(r.body)['type'] for r in receiver.delivered()] == ['order.created', 'order.status_changed']
+
+
+async def test_a_later_event_due_first_still_arrives_after_the_earlier_one_of_its_order(shop, receiver, dispatcher):
+    await an_endpoint(shop, receiver.url())
+    receiver.script = [Answer(500, body=b'database locked')]
+    placed = await an_order(shop)
+    await dispatcher.deliver_due()  # order.created failed: it waits for its retry
+    await change_status(shop_id=shop.id, order_id=placed.id, expected_version=1, actor='owner@x',
+                        update=StatusUpdate(S.PROCESSING))
+    # both due at once, the later event first in the claim's order (it became due before the earlier one's retry)
+    now = datetime.now(UTC)
+    await OutboxMessage.filter(event='order.created').update(next_attempt_at=now - timedelta(seconds=1))
+    await OutboxMessage.filter(event='order.status_changed').update(next_attempt_at=now - timedelta(seconds=2))
+    await dispatcher.deliver_due()
+    assert [json.loads(r.body)['type'] for r in receiver.delivered()] == ['order.created', 'order.status_changed']
+
+
+async def test_no_worker_takes_the_next_event_of_an_order_before_the_earlier_one_is_delivered_or_given_up(
+        shop, receiver):
+    endpoint, _ = await an_endpoint(shop, receiver.url())
+    other, _ = await an_endpoint(shop, receiver.url('/other'))
+    placed = await an_order(shop)
+    await change_status(shop_id=shop.id, order_id=placed.id, expected_version=1, actor='owner@x',
+                        update=StatusUpdate(S.PROCESSING))
+    first = await claim_due(worker='host:1/a', channels=['webhook'], limit=10)
+    # the first event of the order for each endpoint; endpoints do not wait for each other
+    assert sorted((m.event, m.recipient) for m in first) == [('order.created', str(endpoint.id)),
+                                                             ('order.created', str(other.id))]
+    assert await claim_due(worker='host:2/b', channels=['webhook'], limit=10) == []  # the other worker: nothing
+    created = next(m for m in first if m.recipient == str(endpoint.id))
+    await OutboxMessage.filter(id=created.id).update(state=OutboxState.DELIVERED, leased_by='', lease_expires_at=None)
+    given_up = next(m for m in first if m.recipient == str(other.id))
+    await OutboxMessage.filter(id=given_up.id).update(state=OutboxState.DEAD, leased_by='', lease_expires_at=None)
+    second = await claim_due(worker='host:2/b', channels=['webhook'], limit=10)
+    assert sorted((m.event, m.recipient) for m in second) == [('order.status_changed', str(endpoint.id)),
+                                                              ('order.status_changed', str(other.id))]
+
+
+async def test_a_retry_comes_at_its_time_and_the_next_event_at_once_after_it_not_at_the_next_poll(shop, receiver):
+    await an_endpoint(shop, receiver.url())
+    receiver.script = [Answer(503, body=b'deploying')]
+    placed = await an_order(shop)
+    await change_status(shop_id=shop.id, order_id=placed.id, expected_version=1, actor='owner@x',
+                        update=StatusUpdate(S.PROCESSING))
+    handler = WebhookHandler()
+    dispatcher = OutboxDispatcher([handler], slot='test:timing', poll_seconds=30)  # a poll would come far too late
+    unsubscribe = hub.subscribe(OutboxQueued, dispatcher.wake)
+    await dispatcher.start()
+    try:
+        for _ in range(300):
+            if len(receiver.requests) == 3:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        unsubscribe()
+        await dispatcher.stop()
+        await handler.aclose()
+    assert [(json.loads(r.body)['type'], r.status) for r in receiver.requests] == [
+        ('order.created', 503), ('order.created', 200), ('order.status_changed', 200)]
+    failed, retried, following = (r.at for r in receiver.requests)
+    assert 4 - 0.1 <= retried - failed <= 6 + 1  # the first retry: 5 s ± 20 %, and a second for a loaded machine
+    assert following - retried < 1  # due at once when the earlier one is delivered
+
+
+async def test_each_outcome_is_recorded_when_its_request_ends_not_when_the_batch_ends(shop, receiver):
+    slow = WebhookReceiver().start()
+    slow.delay = 3.0
+    try:
+        fast_endpoint, _ = await an_endpoint(shop, receiver.url(), events=['order.created'])
+        await an_endpoint(shop, slow.url(), events=['order.created'])
+        await an_order(shop)
+        handler = WebhookHandler()
+        dispatcher = OutboxDispatcher([handler], slot='test:each', poll_seconds=30)
+        await dispatcher.start()
+        try:
+            fast = OutboxMessage.filter(channel='webhook', recipient=str(fast_endpoint.id))
+            for _ in range(40):
+                if await fast.filter(state=OutboxState.DELIVERED).exists():
+                    break
+                await asyncio.sleep(0.05)
+            assert await fast.filter(state=OutboxState.DELIVERED).exists(), 'not recorded within 2 s'
+            assert not slow.requests  # its batch is still out: the slow receiver has not answered yet
+        finally:
+            await dispatcher.stop()
+            await handler.aclose()
+    finally:
+        slow.stop()
+    assert len(slow.delivered()) == 1
 
 
 async def test_other_4xx_and_redirects_are_retried_and_redirects_not_followed(shop, receiver, dispatcher):
