@@ -1,6 +1,5 @@
 """The merchant opens an order and works it: status, reference, customer mail, history, no silent overwrite."""
 
-from nicegui import ui
 from nicegui.testing import User
 
 from domain.models import Order, OutboxMessage
@@ -22,7 +21,7 @@ async def test_merchant_ships_an_order_with_tracking_code_and_mails_the_customer
     user.find(marker='notify-customer').click()
     user.find(marker='save-status').click()
     await user.should_see(f'{code} saved: Order shipped', retries=20)
-    history = [entry.props['body'] for entry in user.find(kind=ui.timeline_entry).elements]
+    history = [entry.text for entry in user.find(marker='history-entry').elements]
     assert f'{code}: status Order received → Order shipped, reference "3S123456789"' in history
     order = await Order.get(code=code)
     assert (order.status, order.reference, order.version) == (OrderStatus.SHIPPED, '3S123456789', 2)

@@ -1,6 +1,5 @@
 """The merchant works orders from the grid: the detail dialog, internal notes, tracking links, bulk status changes."""
 
-from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
@@ -14,7 +13,7 @@ S = OrderStatus
 
 
 def history(user: User) -> list[str]:
-    return [entry.props['body'] for entry in user.find(kind=ui.timeline_entry).elements]
+    return [entry.text for entry in user.find(marker='history-entry').elements]
 
 
 def select_rows(user: User, rows: list[dict]) -> None:

@@ -16,9 +16,11 @@ COLUMNS = [
     {'name': 'kind', 'label': 'What', 'field': 'kind', 'align': 'left'},
     {'name': 'order', 'label': 'Order', 'field': 'order', 'align': 'left', 'classes': 'font-mono whitespace-nowrap'},
     {'name': 'message', 'label': 'Message', 'field': 'message', 'align': 'left', 'classes': 'whitespace-normal'},
-    {'name': 'actor', 'label': 'By', 'field': 'actor', 'align': 'left', 'headerClasses': 'max-sm:hidden',
-     'classes': 'max-sm:hidden'},
+    {'name': 'actor', 'label': 'By', 'field': 'actor', 'align': 'left', 'classes': 'break-all'},
 ]
+# Below 640 px the five columns do not fit: each entry becomes a card of its fields, one below the other
+# (Quasar's grid mode, following the window's width as it changes).
+PHONE_CARDS = ':grid="Quasar.Screen.width < 640"'
 
 # What the page follows live; sign-ins and settings changes show on the next load.
 LIVE_EVENTS = OrderPlaced | OrderStatusChanged | OrderDeleted | OrderNoteAdded | DeliveriesRecorded
@@ -35,6 +37,7 @@ class LogsView:
                 .classes('w-48').mark('order-filter')
             self.order_code.on('keydown.enter', guarded(shop.id, self.load)).on('clear', guarded(shop.id, self.load))
         self.table = ui.table(columns=COLUMNS, rows=[], row_key='id').props('flat bordered dense wrap-cells') \
+            .props(PHONE_CARDS) \
             .classes('w-full').mark('logs-table')
 
     async def load(self) -> None:

@@ -224,12 +224,15 @@ class OrderDetail:
         """(Re)draw the timeline, newest first; notes stand out from what the system recorded."""
         entries = await order_history(self.shop.id, self.order.id)
         self.timeline_host.clear()
-        with self.timeline_host, ui.timeline(side='right').props('dense').classes('w-full').mark('history'):
+        # A plain list, not Quasar's timeline: that draws an <h6> title in every entry, empty here, each a gap
+        with self.timeline_host, ui.element('ol').classes('w-full list-none m-0 p-0').mark('history'):
             for entry in entries:
                 note = entry.kind == 'order.note'
-                ui.timeline_entry(entry.message, subtitle=f'{self.local(entry.created_at)} · {entry.actor}',
-                                  icon='sticky_note_2' if note else None, color='amber-8' if note else None) \
-                    .classes('whitespace-pre-line')
+                look = 'border-amber-600 bg-amber-50' if note else 'border-stone-300'
+                with ui.element('li').classes(f'border-l-4 {look} pl-3 py-1 mb-2'):
+                    ui.label(f'{self.local(entry.created_at)} · {entry.actor}' + (' · note' if note else '')) \
+                        .classes('text-xs text-stone-500 break-all')
+                    ui.label(entry.message).classes('whitespace-pre-line break-words').mark('history-entry')
 
     async def note_added(self, event: OrderNoteAdded) -> None:
         if event.order_id == self.order.id and event.shop_id == self.shop.id:

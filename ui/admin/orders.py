@@ -1,5 +1,6 @@
 """`/admin/orders`: the merchant's live orders grid, paginated on the server, searchable and filterable."""
 
+import json
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -9,7 +10,7 @@ from domain.errors import OrderlyError
 from domain.events import OrderDeleted, OrderPlaced, OrderStatusChanged, Resync
 from domain.models import Shop
 from domain.money import format_money
-from domain.order_queries import PAGE_SIZES, SORTABLE, OrderRow, order_row, orders_page
+from domain.order_queries import PAGE_SIZES, SORTABLE, OrderRow, code_hint, order_row, orders_page
 from domain.statuses import OrderStatus
 from domain.test_orders import place_test_order
 from ui.admin.frame import admin_frame
@@ -24,25 +25,31 @@ from ui.components.live_table import put_first, remove_row, replace_row, share_c
 from ui.components.status_badge import COLORS
 from ui.components.table_events import check_pagination_changes, check_selection, parse_pagination
 
+# Fixed widths (and `table-fixed`): the columns keep their place when the rows change; the customer takes the rest.
 COLUMNS = [
-    {'name': 'code', 'label': 'Order', 'field': 'code', 'align': 'left'},
+    {'name': 'code', 'label': 'Order', 'field': 'code', 'align': 'left', 'headerStyle': 'width: 11rem'},
     {'name': 'created_at', 'label': 'Date', 'field': 'created', 'align': 'left', 'sortable': True,
-     'headerClasses': 'max-sm:hidden'},
+     'headerClasses': 'max-sm:hidden', 'headerStyle': 'width: 10.5rem'},
     {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left', 'headerClasses': 'max-sm:hidden'},
-    {'name': 'items', 'label': 'Items', 'field': 'items', 'align': 'right', 'headerClasses': 'max-sm:hidden'},
-    {'name': 'total', 'label': 'Total', 'field': 'total', 'align': 'right', 'sortable': True},
+    {'name': 'items', 'label': 'Items', 'field': 'items', 'align': 'right', 'headerClasses': 'max-sm:hidden',
+     'headerStyle': 'width: 4.5rem'},
+    {'name': 'total', 'label': 'Total', 'field': 'total', 'align': 'right', 'sortable': True,
+     'headerStyle': 'width: 8.5rem'},
     {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left', 'sortable': True,
-     'headerClasses': 'max-sm:hidden'},
+     'headerClasses': 'max-sm:hidden', 'headerStyle': 'width: 11rem'},
 ]
 # The badge's colour by status label, as a JavaScript object in the row template: one key less in each row that every
 # open page keeps
 _COLOR_BY_LABEL = '{' + ', '.join(f"'{status.label}': '{color}'" for status, color in COLORS.items()) + '}'
 ROW_SLOT = r'''
 <q-tr :props="props" :class="props.row.fresh ? 'bg-amber-1' : ''" class="cursor-pointer"
-      @click="$parent.$emit('open', props.row)">
-  <q-td auto-width @click.stop><q-checkbox v-model="props.selected" dense/></q-td>
+      @click="e => { if (!(e.ctrlKey || e.metaKey || e.shiftKey)) $parent.$emit('open', props.row) }">
+  <q-td auto-width @click.stop>
+    <q-checkbox v-model="props.selected" dense :aria-label="'Select order ' + props.row.code"/>
+  </q-td>
   <q-td key="code" :props="props">
-    <span class="font-mono">{{ props.row.code }}</span>
+    <a :href="'/admin/orders/' + encodeURIComponent(props.row.code)" class="font-mono text-inherit no-underline"
+       @click="e => { if (!(e.ctrlKey || e.metaKey || e.shiftKey)) e.preventDefault() }">{{ props.row.code }}</a>
     <q-badge v-if="props.row.is_test" color="grey-6" label="test" class="q-ml-xs"/>
     <div class="sm:hidden text-xs text-stone-600 max-w-40 truncate">{{ props.row.customer }}</div>
   </q-td>
@@ -58,6 +65,10 @@ ROW_SLOT = r'''
   </q-td>
 </q-tr>
 '''.replace('COLOR_OF', _COLOR_BY_LABEL)
+# The selection column's header: a named "select all" checkbox, and a name for the cell itself
+HEADER_SELECTION_SLOT = r'''
+<q-checkbox v-model="props.selected" dense aria-label="Select all"/><span class="sr-only">Select</span>
+'''
 
 
 PAGINATION_RULES = {'sortable': sorted(SORTABLE), 'page_sizes': PAGE_SIZES, 'default_sort': 'created_at'}
@@ -88,12 +99,16 @@ class OrdersGrid:
         # memory in each open page (bench/live.py), and most open grids need neither.
         self.new_orders: ui.button | None = None
         self.empty: ui.column | None = None
+        self.no_match: ui.column | None = None  # a search or filter that found nothing says why
         self.table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'rowsPerPage': 25, 'page': 1, 'sortBy': 'created_at', 'descending': True, 'rowsNumber': 0,
-        }).props('flat bordered dense :rows-per-page-options="[25, 50, 100]" binary-state-sort').classes('w-full') \
+        }).props('flat bordered dense :rows-per-page-options="[25, 50, 100]" binary-state-sort '
+                 # the bulk bar counts the selection: not Quasar's "2 records selected." too
+                 'hide-selected-banner table-class="table-fixed" hide-no-data').classes('w-full orders-grid') \
             .mark('orders-table')
         share_columns(self.table, COLUMNS)
         self.table.add_slot('body', ROW_SLOT)
+        self.table.add_slot('header-selection', HEADER_SELECTION_SLOT)
         self.table.on('request', guarded(shop.id, self.on_request), ['pagination'])
         self.table.on('open', guarded(shop.id, self.open_order))
         self.bulk: BulkBar | None = None  # made on the first selection: most open grids never select
@@ -113,6 +128,41 @@ class OrdersGrid:
                     .props('unelevated no-caps').mark('empty-test-order')
         if self.empty is not None:
             self.empty.set_visibility(empty)
+
+    async def show_no_match(self, search: str, status: OrderStatus | None, found: bool) -> None:
+        """A search or filter that found nothing says so in words; a mistyped code says what is wrong with it and
+        offers the shop's order it most likely means."""
+        if found or not (search or status):
+            if self.no_match is not None:
+                self.no_match.set_visibility(False)
+            return
+        hint = await code_hint(self.shop.id, self.shop.code_prefix, search) if search else None
+        if self.no_match is None:
+            with self.table.parent_slot, ui.column().classes('w-full items-center py-8 gap-2 text-center') \
+                    .mark('no-match') as self.no_match:
+                self.no_match_text = ui.label().classes('text-lg')
+                self.suggestion = ui.button(on_click=guarded(self.shop.id, self.show_suggestion)) \
+                    .props('outline no-caps').mark('suggested-code')
+        if hint is not None:
+            text = f'{hint.typed}: its check characters do not fit, so it is no order code (a typo?).'
+        elif search:
+            text = f'No orders match "{search}"' + (f' with the status "{status.label}".' if status else '.')
+        else:
+            text = f'No orders have the status "{status.label}".'
+        self.no_match_text.text = text
+        self.suggested = hint.suggestion if hint else None
+        self.suggestion.text = f'Show {self.suggested}' if self.suggested else ''
+        self.suggestion.set_visibility(self.suggested is not None)
+        self.no_match.set_visibility(True)
+
+    async def show_suggestion(self) -> None:
+        """Search for the suggested code, in the toolbar's field too."""
+        if not self.suggested:
+            return
+        self.search = self.suggested
+        ui.run_javascript(f'getHtmlElement({self.toolbar.id}).querySelector("input[name=search]").value = '
+                          f'{json.dumps(self.suggested)}')
+        await self.reload()
 
     def show_new_orders_button(self) -> None:
         if self.new_orders is None:
@@ -152,12 +202,15 @@ class OrdersGrid:
             self.shop.id, search=search, status=status,
             sort=pagination.get('sortBy') or 'created_at', descending=bool(pagination.get('descending')),
             page=int(pagination.get('page') or 1), page_size=int(pagination.get('rowsPerPage') or 25))
+        if (search, status) != self.filters():  # the merchant typed on meanwhile: the newer search shows its rows
+            return
         show_rows(self.table, [grid_row(row, self.timezone) for row in page.rows],
                   {**pagination, 'rowsNumber': page.total})
         if self.bulk:
             self.bulk.show()
         filtered = bool(search or status)
         self.show_empty(page.total == 0 and not filtered)
+        await self.show_no_match(search, status, found=page.total > 0)
         self.table.set_visibility(page.total > 0 or filtered)
 
     async def on_request(self, event) -> None:

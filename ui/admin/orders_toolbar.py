@@ -20,25 +20,32 @@ _FIELD = 'h-10 rounded border border-stone-400 bg-white text-base hover:border-s
 _OUTLINE = 'q-btn--outline q-btn--rectangle text-primary q-btn--no-uppercase'  # as props('outline no-caps')
 _SEND = (f"emitEvent('{FILTER_EVENT}', {{search: this.elements.search.value, "
          f"status: this.elements.status.value}})")
+SEARCH_DELAY_MS = 300  # the search follows typing once the merchant pauses this long, not on every key
+# `this` is the form (arrow functions keep it); the pending search is kept on the form and dropped when one is sent
+_SEND_NOW = f'clearTimeout(this.pending); {_SEND}'
+_SEND_SOON = f'clearTimeout(this.pending); this.pending = setTimeout(() => {_SEND}, {SEARCH_DELAY_MS})'
 
 
-def _button(label: str, icon: str, event: str) -> str:
-    """On a phone only its icon, so that status and both buttons share one line."""
-    return button_html(icon, label, emits(event), look=_OUTLINE, text=True)
+def _button(label: str, short: str, icon: str, event: str) -> str:
+    """On a phone its icon with a short label, so that status and both buttons share one line."""
+    return button_html(icon, label, emits(event), look=_OUTLINE, text=True, short=short)
 
 
 def toolbar_html() -> str:
-    """Enter, leaving the field or clearing it sends the search; choosing a status sends at once."""
+    """Typing sends the search after a pause; Enter, leaving the field or clearing it, and choosing a status send
+    at once."""
     options = ''.join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in
                       (('', 'All statuses'), *((status.value, status.label) for status in OrderStatus)))
-    return (f'<form class="flex flex-wrap items-center gap-2 w-full" onsubmit="event.preventDefault(); {_SEND}" '
-            f'onchange="{_SEND}" role="search">'
-            f'<input name="search" type="search" placeholder="Search code, name or e-mail" aria-label="Search orders"'
-            f' maxlength="{SEARCH_MAX_LENGTH}" autocomplete="off" class="{_FIELD} grow min-w-48 px-3" '
+    return (f'<form class="flex flex-wrap items-center gap-2 w-full" onsubmit="event.preventDefault(); {_SEND_NOW}" '
+            f'onchange="{_SEND_NOW}" oninput="{_SEND_SOON}" role="search">'
+            '<input name="search" type="search" placeholder="Code, name, e-mail, city or tracking code" '
+            f'aria-label="Search orders" maxlength="{SEARCH_MAX_LENGTH}" autocomplete="off" '
+            f'class="{_FIELD} grow min-w-48 max-sm:w-full px-3" '
             'onsearch="this.form.requestSubmit()">'
-            f'<select name="status" aria-label="Status" class="{_FIELD} grow sm:grow-0 sm:w-48 px-2">{options}</select>'
-            + _button('Export CSV', 'download', EXPORT_EVENT)
-            + _button('Create test order', 'science', TEST_ORDER_EVENT)
+            f'<select name="status" aria-label="Status" class="{_FIELD} w-28 min-w-0 grow sm:grow-0 sm:w-48 px-2">'
+            f'{options}</select>'
+            + _button('Export CSV', 'Export', 'download', EXPORT_EVENT)
+            + _button('Create test order', 'Test order', 'science', TEST_ORDER_EVENT)
             + '</form>')
 
 
