@@ -15,6 +15,7 @@ from tortoise.contrib.fastapi import register_tortoise
 
 from config import Settings, settings_help
 from domain.events import OutboxQueued, hub
+from domain.payment_guidance import set_online_providers
 from domain.seed import ensure_demo_shop
 from integrations.api import mount_api
 from integrations.commands import add_commands, run_command
@@ -100,7 +101,7 @@ def compose(settings: Settings) -> None:
         run_in_lifespan(events.start, events.stop)
     run_in_lifespan(dispatcher.start, dispatcher.stop)
     add_health_routes(app, dispatcher_running=lambda: dispatcher.running)  # /healthz, /readyz: no session
-    mount_api(app)  # /api/v1 for other programs, with its own OpenAPI and docs
+    mount_api(app, base_url=settings.effective_base_url)  # /api/v1 for other programs, with its own OpenAPI and docs
     # the built-in demo provider (/pay/demo) and, with an API key, Mollie
     providers = payment_providers(
         app, public_url=settings.effective_base_url, mollie_api_url=settings.mollie_api_url,
@@ -113,6 +114,7 @@ def compose(settings: Settings) -> None:
     sweeper = UnpaidOrderSweeper()  # Settings > Checkout: unpaid orders cancelled after N days
     run_in_lifespan(sweeper.start, sweeper.stop)
     add_payment_routes(payment_providers=providers, base_url=settings.effective_base_url)
+    set_online_providers(providers)  # pay links only where one of these can take the payment
     storefront.add_pages()
     admin.add_pages()
     add_pwa_routes()  # /manifest.webmanifest, /sw.js and the icons: the admin installs as an app

@@ -37,8 +37,10 @@ class ApiMount(Mount):
         self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
 
 
-def mount_api(app: FastAPI) -> None:
-    """Serve the API under `API_PREFIX` of `app`, replacing an earlier mount (tests compose the app again)."""
+def mount_api(app: FastAPI, *, base_url: str = '') -> None:
+    """Serve the API under `API_PREFIX` of `app`, replacing an earlier mount (tests compose the app again);
+    `base_url` is where the shop's pages are (an order's `payment.payment_url`)."""
+    orders.set_base_url(base_url)
     app.router.routes[:] = [route for route in app.router.routes
                             if not (isinstance(route, Mount) and route.path == API_PREFIX)]
     app.router.routes.append(ApiMount(API_PREFIX, create_api()))

@@ -16,6 +16,7 @@ from domain.order_codes import format_order_code
 from domain.order_deletion import DeletionNotConfirmed, delete_order
 from domain.order_detail import order_for_admin
 from domain.order_listing import OrderListFilter, orders_newest_first
+from domain.payment_guidance import payment_guidance
 from domain.schemas import parse_checkout
 from integrations.api.auth import api_caller, api_writer
 from integrations.api.cursors import order_cursor, order_position
@@ -28,6 +29,7 @@ from integrations.api.schemas import (
     OrderListQuery,
     OrderOut,
     OrderSummaryOut,
+    PaymentOut,
     StatusChange,
 )
 
@@ -44,12 +46,24 @@ def _code_example(number: int) -> Any:
 
 
 Code = Annotated[str, _code_example(1001)]
+_links = {'base': ''}
 CodeToDelete = Annotated[str, _code_example(1003)]  # not the others' example: trying them in order keeps it there
 
 # the checkout's fields, as the API names them
 _FIELDS = {'name': 'customer.name', 'email': 'customer.email', 'phone': 'customer.phone',
            'street': 'shipping_address.street', 'postal_code': 'shipping_address.postal_code',
            'city': 'shipping_address.city', 'country': 'shipping_address.country'}
+
+
+def set_base_url(base_url: str) -> None:
+    """Where the shop's pages are: `payment.payment_url` is an address there."""
+    _links['base'] = base_url.rstrip('/')
+
+
+async def order_out(order: Order) -> OrderOut:
+    """The order as the API answers it, with how its customer pays what is open (the rule of the mails and pages)."""
+    shop = await Shop.get(id=order.shop_id)
+    return OrderOut.of(order, PaymentOut.of(await payment_guidance(shop, order), _links['base']))
 
 
 async def _order(caller: ApiCaller, code: str) -> Order:
@@ -74,7 +88,7 @@ async def list_orders(caller: Reader, query: Annotated[OrderListQuery, Query()])
 @router.get('/{code}', response_model=OrderOut, responses=error_responses(401, 404, 422))
 async def get_order(caller: Reader, code: Code) -> OrderOut:
     """One order with its lines, totals, address and status."""
-    return OrderOut.of(await _order(caller, code))
+    return await order_out(await _order(caller, code))
 
 
 @router.post('', response_model=OrderOut, status_code=201, responses={
@@ -105,7 +119,7 @@ async def create_order(
                                                           'differs from this request: use a new key for a new order.')
         response.status_code = 200
     response.headers['Location'] = f'{request.scope.get("root_path", "")}/orders/{order.code}'
-    return OrderOut.of(order)
+    return await order_out(order)
 
 
 async def _place(caller: ApiCaller, body: OrderCreate, idempotency_key: str) -> PlacedOrder:
@@ -164,16 +178,16 @@ async def change_order_status(caller: Writer, code: Code, body: StatusChange) ->
                             expected_version=body.expected_version or order.version, confirmed=body.confirm)
     except ConfirmationNeeded as warning:
         raise ApiError(409, 'confirmation_needed', f'{warning} To go ahead, resend with "confirm": true.',
-                       order=OrderOut.of(order)) from None
+                       order=await order_out(order)) from None
     except ChangedMeanwhile as error:
         fresh = await _order(caller, code)
-        raise ApiError(409, 'changed_meanwhile', str(error), order=OrderOut.of(fresh)) from None
+        raise ApiError(409, 'changed_meanwhile', str(error), order=await order_out(fresh)) from None
     except InvalidStatusChange as error:
-        raise ApiError(409, 'invalid_status_change', str(error), order=OrderOut.of(order)) from None
+        raise ApiError(409, 'invalid_status_change', str(error), order=await order_out(order)) from None
     except OrderlyError:
         await _order(caller, code)  # deleted meanwhile: 404
         raise
-    return OrderOut.of(await _order(caller, code))
+    return await order_out(await _order(caller, code))
 
 
 @router.delete('/{code}', name='delete_order', status_code=204, response_class=Response,
@@ -196,6 +210,6 @@ async def delete_an_order(caller: Writer, code: CodeToDelete,
         raise
     if done.deleted:
         return Response(status_code=204)
-    credited = OrderCreditedOut(order=OrderOut.of(await _order(caller, code)), credit_notes=list(done.credit_notes),
+    credited = OrderCreditedOut(order=await order_out(await _order(caller, code)), credit_notes=list(done.credit_notes),
                                 message=done.message)
     return Response(credited.model_dump_json(), media_type='application/json')

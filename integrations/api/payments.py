@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from domain.errors import OrderlyError
 from domain.payments import OrderNotPayable, mark_as_paid
 from integrations.api.errors import ApiError, error_responses
-from integrations.api.orders import Code, Writer, _order
+from integrations.api.orders import Code, Writer, _order, order_out
 from integrations.api.schemas import OrderOut
 
 router = APIRouter(prefix='/orders', tags=['orders'])
@@ -22,8 +22,8 @@ async def mark_order_paid(caller: Writer, code: Code) -> OrderOut:
     try:
         await mark_as_paid(shop_id=caller.shop_id, order_id=order.id, actor=caller.actor)
     except OrderNotPayable as error:
-        raise ApiError(409, 'not_payable', str(error), order=OrderOut.of(order)) from None
+        raise ApiError(409, 'not_payable', str(error), order=await order_out(order)) from None
     except OrderlyError:
         await _order(caller, code)  # deleted meanwhile: 404
         raise
-    return OrderOut.of(await _order(caller, code))
+    return await order_out(await _order(caller, code))

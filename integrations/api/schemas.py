@@ -21,6 +21,7 @@ from pydantic import (
 from domain.models import Order, Product
 from domain.order_listing import MAX_LIMIT as MAX_ORDERS_LIMIT
 from domain.order_listing import ListedOrder
+from domain.payment_guidance import HowToPay
 from domain.products import MAX_STOCK
 from domain.schemas import MAX_QUANTITY, DeliveryMethod
 from domain.statuses import OrderStatus
@@ -177,6 +178,35 @@ class OrderLineOut(BaseModel):
     total: Decimal
 
 
+class BankTransferOut(BaseModel):
+    iban: str = Field(description='The shop\'s IBAN, grouped as it is typed.')
+    beneficiary: str
+    reference: str = Field(description='The order code: the reference the transfer must carry.')
+    amount: Decimal
+
+
+class PaymentOut(BaseModel):
+    """How the customer pays what is still open (domain/payment_guidance.py, as in the mails and on the order page)."""
+
+    open_amount: Decimal = Field(description='Still to pay; 0: nothing to pay (paid, or past paying).')
+    # defaults: error bodies leave out what is null
+    payment_url: str | None = Field(None, description='A page where the customer pays the open amount online; null '
+                                                      'when it cannot be paid online (see `payment_instructions`).')
+    payment_instructions: str = Field(description='How to pay without the link (bank transfer, at the pickup), in '
+                                                  'words; "" when there is nothing to pay or only the link.')
+    bank_transfer: BankTransferOut | None = None
+    pay_on_pickup: bool
+
+    @classmethod
+    def of(cls, how: HowToPay, base_url: str) -> 'PaymentOut':
+        transfer = how.bank_transfer
+        return cls(open_amount=how.amount, payment_url=f'{base_url}{how.pay_path}' if how.pay_path else None,
+                   payment_instructions=how.instructions(), pay_on_pickup=how.on_pickup is not None,
+                   bank_transfer=BankTransferOut(iban=transfer.iban, beneficiary=transfer.beneficiary,
+                                                 reference=transfer.reference, amount=how.amount)
+                   if transfer else None)
+
+
 class OrderOut(BaseModel):
     code: str
     number: int
@@ -198,10 +228,11 @@ class OrderOut(BaseModel):
     item_count: int
     created_at: datetime
     updated_at: datetime
+    payment: PaymentOut
 
     @classmethod
-    def of(cls, order: Order) -> 'OrderOut':
-        """The order with its prefetched lines."""
+    def of(cls, order: Order, payment: PaymentOut) -> 'OrderOut':
+        """The order with its prefetched lines, and how its customer pays what is open."""
         address = None
         if order.delivery_method is DeliveryMethod.SHIPPING or order.street:
             address = AddressOut(street=order.street, postal_code=order.postal_code, city=order.city,
@@ -216,7 +247,7 @@ class OrderOut(BaseModel):
                           for line in order.lines],
                    currency=order.currency, subtotal=order.subtotal, shipping_cost=order.shipping_cost,
                    vat_total=order.vat_total, total=order.total, item_count=order.item_count,
-                   created_at=order.created_at, updated_at=order.updated_at)
+                   created_at=order.created_at, updated_at=order.updated_at, payment=payment)
 
 
 class OrderCreditedOut(BaseModel):

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.models import Order, OutboxMessage, Shop
 from domain.outbox_delivery import Outcome, PermanentFailure
+from domain.payment_guidance import payment_guidance
 from integrations.mail.attachments import invoice_attachment
 from integrations.mail.render import ORDERLESS, MailRenderer, UnknownTemplate
 
@@ -54,7 +55,10 @@ class MailHandler:
                 continue
             try:
                 attachment = await invoice_attachment(message) if message.template == 'invoice' else None
-                mail = self.renderer.render(message, shops[message.shop_id], order, now=now, attachment=attachment)
+                payment = await payment_guidance(shops[message.shop_id], order) \
+                    if order is not None and message.template == 'customer_confirmation' else None
+                mail = self.renderer.render(message, shops[message.shop_id], order, now=now, attachment=attachment,
+                                            payment=payment)
             except (UnknownTemplate, ValueError) as error:  # ValueError: an address email.headerregistry refuses
                 outcomes.append(PermanentFailure(f'cannot build this mail: {error}'))
                 continue

@@ -22,9 +22,10 @@ from domain.addresses import shipping_address_lines
 from domain.models import Order, OutboxMessage, Shop
 from domain.money import format_money
 from domain.outbox_delivery import NOTICE_TEMPLATE
+from domain.payment_guidance import HowToPay
 from domain.references import reference_link
 from domain.schemas import DeliveryMethod
-from domain.statuses import OrderStatus, is_payable
+from domain.statuses import OrderStatus
 from domain.text_rules import without_invisible
 from integrations.mail.wording import WORDING
 
@@ -93,9 +94,11 @@ class MailRenderer:
         return self.mail_from or shop.email or 'orderly@localhost'
 
     def render(self, message: OutboxMessage, shop: Shop, order: Order | None, *,
-               now: datetime | None = None, attachment: tuple[str, bytes] | None = None) -> EmailMessage:
+               now: datetime | None = None, attachment: tuple[str, bytes] | None = None,
+               payment: HowToPay | None = None) -> EmailMessage:
         """The mail of `message`; `order` may be None only for a template in ORDERLESS; `attachment` (file name,
-        PDF bytes) goes along, e.g. the invoice."""
+        PDF bytes) goes along, e.g. the invoice; `payment`: how the customer pays what is open (the confirmation's
+        pay link or instructions; None: neither)."""
         if message.template not in TEMPLATES:
             raise UnknownTemplate(f'no mail template "{message.template}"')
         if message.template in ACCOUNT_TEMPLATES:
@@ -105,7 +108,7 @@ class MailRenderer:
         elif order is None:
             raise ValueError(f'the mail template "{message.template}" needs an order')
         else:
-            context = self.context(message, shop, order)
+            context = self.context(message, shop, order, payment)
         mail = EmailMessage(policy=POLICY)
         sender = self.sender(shop)
         # Address quotes and escapes a display name; as text, a header the shop's mails share is parsed only once
@@ -178,7 +181,8 @@ class MailRenderer:
             return f'{self.base_url}/account/orders/{order.code}', t('view_in_account')
         return '', ''
 
-    def context(self, message: OutboxMessage, shop: Shop, order: Order) -> dict[str, Any]:
+    def context(self, message: OutboxMessage, shop: Shop, order: Order,
+                payment: HowToPay | None = None) -> dict[str, Any]:
         money = lambda amount: format_money(amount, order.currency)  # noqa: E731
         status_url = f'{self.base_url}/order/{order.token}'
         view_url, view_label = self.view_link(shop, order, status_url)
@@ -191,8 +195,10 @@ class MailRenderer:
             'address_lines': [line for line in (order.customer_name, *shipping_address_lines(order)) if line],
         }
         if message.template == 'customer_confirmation':
-            # the payment page is offered only while the order can still be paid
-            context['pay_url'] = f'{status_url}/pay' if is_payable(order.status) else None
+            # a pay link only where it leads to a page that takes the open amount, else how to pay
+            # (domain/payment_guidance.py: the order page, the pay page and the API say the same)
+            context['payment'] = payment if payment is not None and not payment.nothing_to_pay else None
+            context['pay_url'] = f'{self.base_url}{payment.pay_path}' if payment and payment.pay_path else None
             context['subject'] = t('confirmation_subject', code=order.code, shop=shop.name)
         elif message.template == 'merchant_new_order':
             context['admin_url'] = f'{self.base_url}/admin/orders/{order.code}'

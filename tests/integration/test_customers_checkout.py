@@ -9,6 +9,7 @@ from domain.customer_settings import ACCOUNT_REQUIRED, update_customers_checkout
 from domain.errors import InvalidCheckout
 from domain.models import LogEntry, Order, Shop
 from domain.order_changes import StatusUpdate, change_status
+from domain.payment_settings import PaymentOptions, update_payment_methods
 from domain.shop_settings import InvalidSettings
 from domain.statuses import OrderStatus
 from tests.integration.conftest import BASE_URL
@@ -108,12 +109,14 @@ async def test_without_the_status_link_a_guest_mail_has_no_link_to_the_order(sho
 
 async def test_without_the_status_link_an_accounts_mail_points_to_the_account(shop, catcher, dispatcher):
     await set_accounts(shop, 'optional', status_link=False)
+    await update_payment_methods(shop_id=shop.id, actor='owner@x', options=PaymentOptions(online=True))
     customer = await account(shop)
     placed = await storefront_order(shop, customer.id)
     await dispatcher.deliver_due()
     [confirmation] = [mail for mail in catcher.to(CUSTOMER) if placed.code in mail['Subject']]
     text, html = parts(confirmation)
-    # the payment link stays while the order is payable: paying needs it (/pay shows at most the code and status)
+    # with online payment the pay link stays while the order is payable: paying needs it (/pay shows at most the
+    # code, the open amount and how to pay)
     assert links(html) == [f'{BASE_URL}/account/orders/{placed.code}', f'{BASE_URL}/order/{placed.token}/pay']
     assert f'See your order in your account: {BASE_URL}/account/orders/{placed.code}' in text
     assert f'/order/{placed.token}\n' not in text and 'View your order' not in text

@@ -13,7 +13,7 @@ from nicegui import app, ui
 
 from domain.catalogue import default_shop, order_by_token
 from domain.models import Order
-from domain.payment_settings import payment_options
+from domain.payment_guidance import payment_guidance
 from domain.payments import (
     PAYMENT_OK,
     OrderNotPayable,
@@ -23,8 +23,8 @@ from domain.payments import (
     record_payment_notification,
     start_payment,
 )
-from domain.statuses import is_payable
 from ui.storefront.frame import storefront_frame, storefront_page
+from ui.storefront.payment_panel import payment_instructions
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +50,16 @@ async def pay_page(token: str) -> Response | None:
     shop = await default_shop()
     order = await order_by_token(shop, token)
     problem = ''
-    if order is not None and is_payable(order.status):
-        options = await payment_options(shop.id)
-        provider = providers.get(options.provider) if options.online else None
-        if provider is None:
-            problem = 'Online payment is not available at the moment. Please contact the shop.'
+    how = await payment_guidance(shop, order) if order is not None else None
+    if order is not None and how is not None and not how.nothing_to_pay:
+        provider = providers.get(how.online.provider) if how.online else None
+        if provider is None:  # the same rule as every pay link: there is none, so say how to pay instead
+            with storefront_frame(shop, order.code):
+                ui.label(f'Order {order.code}: how to pay').classes('text-2xl font-semibold').mark('how-to-pay')
+                ui.label(f'Still to pay: {how.amount_text}').classes('font-medium')
+                payment_instructions(how)
+                ui.link('See your order', f'/order/{order.token}')
+            return None
         else:
             try:
                 payment = await start_payment(order=order, provider=provider,

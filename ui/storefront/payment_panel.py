@@ -1,12 +1,11 @@
-"""The order page's payment panel: the outcome of the last attempt, "try again", or how to pay by bank transfer."""
+"""The order page's payment panel: the outcome of the last attempt, "try again", the pay button, or how to pay by
+bank transfer or at the pickup, as domain/payment_guidance.py says. Nothing to pay: no panel."""
 
 from nicegui import ui
 
 from domain.models import Order, Payment, PaymentStatus, Shop
-from domain.money import format_money
-from domain.payment_settings import grouped_iban, payment_options
-from domain.payments import latest_payment, open_amount
-from domain.statuses import OrderStatus, is_payable
+from domain.payment_guidance import HowToPay, PayLater, payment_guidance
+from domain.payments import latest_payment
 
 OUTCOMES = {
     PaymentStatus.FAILED: 'Your payment failed.',
@@ -17,33 +16,55 @@ OUTCOMES = {
 
 async def payment_panel(shop: Shop, order: Order) -> None:
     """Nothing once the order is paid or past paying; otherwise what the customer can do to pay."""
-    if not is_payable(order.status):
+    how = await payment_guidance(shop, order)
+    if how.nothing_to_pay:
         return
-    options, payment = await payment_options(shop.id), await latest_payment(order.id)
-    amount = format_money(await open_amount(order), order.currency)
-    pay_path = f'/order/{order.token}/pay'
+    payment = await latest_payment(order.id)
     with ui.card().classes('w-full gap-2').props('flat bordered').mark('payment-panel'):
         ui.label('Payment').classes('text-lg font-medium')
-        if payment is not None and payment.status in OUTCOMES:
-            ui.label(OUTCOMES[payment.status]).classes('text-negative font-medium').mark('payment-outcome')
-            ui.button('Try again', icon='refresh', on_click=lambda: ui.navigate.to(pay_path)) \
-                .props('unelevated no-caps').mark('try-again')
-        elif payment is not None and payment.status is PaymentStatus.OPEN and not payment.flagged:
-            ui.label('We are waiting for the payment provider to confirm your payment.').mark('payment-outcome')
-            with ui.row().classes('gap-2'):
-                ui.button('Refresh', icon='refresh', on_click=lambda: ui.navigate.reload()).props('flat no-caps')
-                ui.button('Pay now', on_click=lambda: ui.navigate.to(pay_path)).props('unelevated no-caps')
-            _reload_when_settled(order, payment)
-        elif payment is not None:
+        ui.label(f'Still to pay: {how.amount_text}').classes('font-medium').mark('open-amount')
+        if how.pay_path:
+            _online(order, how.pay_path, payment)
+        elif payment is not None and (payment.status is PaymentStatus.PAID or payment.flagged):
             ui.label('We received a payment and are checking it. The shop will contact you.').mark('payment-outcome')
-        elif options.online:
-            ui.label(f'Still to pay: {amount}')
-            ui.button('Pay now', icon='payment', on_click=lambda: ui.navigate.to(pay_path)) \
-                .props('unelevated no-caps').mark('pay-now')
-        if order.status is OrderStatus.AWAITING_PAYMENT and options.bank_transfer and options.iban:
-            ui.label(f'Or transfer {amount} to').classes('pt-2' if payment or options.online else '')
-            ui.label(grouped_iban(options.iban)).classes('font-mono text-lg').mark('iban')
-            ui.label(f'Reference: {order.code}').classes('font-mono').mark('transfer-reference')
+        payment_instructions(how)
+
+
+def _online(order: Order, pay_path: str, payment: Payment | None) -> None:
+    if payment is not None and payment.status in OUTCOMES:
+        ui.label(OUTCOMES[payment.status]).classes('text-negative font-medium').mark('payment-outcome')
+        ui.button('Try again', icon='refresh', on_click=lambda: ui.navigate.to(pay_path)) \
+            .props('unelevated no-caps').mark('try-again')
+    elif payment is not None and payment.status is PaymentStatus.OPEN and not payment.flagged:
+        ui.label('We are waiting for the payment provider to confirm your payment.').mark('payment-outcome')
+        with ui.row().classes('gap-2'):
+            ui.button('Refresh', icon='refresh', on_click=lambda: ui.navigate.reload()).props('flat no-caps')
+            ui.button('Pay now', on_click=lambda: ui.navigate.to(pay_path)).props('unelevated no-caps')
+        _reload_when_settled(order, payment)
+    elif payment is not None:
+        ui.label('We received a payment and are checking it. The shop will contact you.').mark('payment-outcome')
+    else:
+        ui.button('Pay now', icon='payment', on_click=lambda: ui.navigate.to(pay_path)) \
+            .props('unelevated no-caps').mark('pay-now')
+
+
+def payment_instructions(how: HowToPay) -> None:
+    """The ways without a link: the transfer's details to copy, the pickup, or that the shop will say."""
+    first = how.pay_path is None
+    if transfer := how.bank_transfer:
+        ui.label('Pay by bank transfer to' if first else 'Or pay by bank transfer to').classes(
+            '' if first else 'pt-2')
+        with ui.column().classes('gap-0').mark('bank-transfer'):
+            ui.label(transfer.iban).classes('font-mono text-lg').mark('iban')
+            ui.label(f'In the name of {transfer.beneficiary}').mark('beneficiary')
+            ui.label(f'Reference: {transfer.reference}').classes('font-mono').mark('transfer-reference')
+        ui.label('We start on your order once the transfer arrives.').classes('text-sm text-stone-600')
+        first = False
+    if how.on_pickup:
+        ui.label('You can also pay when you pick up your order.' if not first
+                 else 'You pay when you pick up your order.').classes('' if first else 'pt-2').mark('pay-on-pickup')
+    if any(isinstance(way, PayLater) for way in how.ways):
+        ui.label('The shop will tell you how to pay.').mark('pay-later')
 
 
 def _reload_when_settled(order: Order, payment: Payment) -> None:
