@@ -33,6 +33,7 @@ from integrations.push import ensure_vapid_keys, push_handler
 from integrations.schema_migrations import migrate_database
 from integrations.security_headers import add_security, cookie_secure
 from integrations.session_storage import configure_sessions, proxy_options
+from integrations.socket_hardening import install as harden_sockets
 from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
 from ui.admin.pwa import add_routes as add_pwa_routes
@@ -74,6 +75,7 @@ def compose(settings: Settings) -> None:
     opt_out_of_usage_statistics()  # before any PDF: borb would post usage data and take over SIGINT/SIGTERM
     register_tortoise(app, config=tortoise_config(settings.effective_database_url), generate_schemas=False)
     add_security(app, core.sio, settings)  # CSP, no framing, HSTS on https; socket.io only from the shop's pages
+    harden_sockets(core.sio)  # NiceGUI's socket.io messages checked: crafted ones dropped, browser logs marked
     configure_sessions(settings, private_files=not TESTING)  # NiceGUI's storage in DATA_DIR/sessions, lifetimes
     use_secure_cookies(cookie_secure(settings))  # the sign-in and device cookies
 
