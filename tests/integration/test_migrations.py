@@ -197,3 +197,24 @@ def test_instances_starting_together_on_postgresql_migrate_once(postgres_server,
     assert answers == sorted([f'Applied {", ".join(committed_migrations())}.', 'The database is up to date.'])
     recorded = postgres_server.sql('SELECT name FROM tortoise_migrations ORDER BY name', database=url.rsplit('/', 1)[1])
     assert recorded.split() == committed_migrations()
+
+
+async def test_upgrade_moves_an_invoice_iban_to_the_one_iban_of_the_payment_settings(new_url):
+    """0003: invoices and bank transfers share one IBAN; an IBAN kept only in the invoice settings is not lost."""
+    await open_empty(new_url('iban'))
+    try:
+        await Migrator(connections.get('default'), APPS).migrate([MigrationTarget(APP,
+                                                                  '0002_customer_accounts_and_settings')])
+        shops = {}
+        for prefix, invoice_iban, payment_iban in [('A', 'BE68539007547034', ''), ('B', 'BE71096123456769', None),
+                                                   ('C', 'NL91ABNA0417164300', 'BE68539007547034')]:
+            shops[prefix] = await insert('shop', name=f'Shop {prefix}', code_prefix=prefix, currency='EUR')
+            await insert('invoice_settings', shop_id=shops[prefix], iban=invoice_iban)
+            if payment_iban is not None:
+                await insert('payment_settings', shop_id=shops[prefix], iban=payment_iban, provider='demo')
+        await migrate_database()
+        rows = await fetch(connections.get('default'), 'SELECT shop_id, iban FROM payment_settings')
+        assert {row['shop_id']: row['iban'] for row in rows} == {
+            shops['A']: 'BE68539007547034', shops['B']: 'BE71096123456769', shops['C']: 'BE68539007547034'}
+    finally:
+        await Tortoise.close_connections()
