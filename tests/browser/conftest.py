@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from tests.system_requirements import AXE_JS
+
 os.environ.setdefault('SE_OFFLINE', 'true')  # Selenium must not look for drivers on the network: Debian's are used
 
 LAPTOP, PHONE = (1280, 900), (390, 844)
@@ -11,6 +13,12 @@ LAPTOP, PHONE = (1280, 900), (390, 844)
 def laptop(screen):
     screen.selenium.set_window_size(*LAPTOP)
     return screen
+
+
+@pytest.fixture(scope='session')
+def axe_source() -> str:
+    """axe-core's script, for the accessibility tests to inject (tests/system_requirements.py skips without it)."""
+    return AXE_JS.read_text(encoding='utf-8')
 
 
 @pytest.fixture(autouse=True)
