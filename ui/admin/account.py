@@ -11,6 +11,7 @@ from domain.models import Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, current_admin, current_token, guarded
 from ui.components.field_errors import clear_on_change, set_error
+from ui.components.page_title import page_title
 from ui.components.session_list import SessionList
 
 
@@ -74,7 +75,7 @@ async def account_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Your account'):
-        ui.label('Your account').classes('text-2xl font-semibold')
+        page_title('Your account')
         view = AccountView(shop, admin)
 
         async def load() -> list[SessionInfo]:

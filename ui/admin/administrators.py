@@ -8,6 +8,7 @@ from domain.models import AdminRole, AdminUser, Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error
+from ui.components.page_title import page_title
 
 ROLES = {AdminRole.OWNER.value: 'Owner: everything', AdminRole.EMPLOYEE.value: 'Employee: orders and logs'}
 
@@ -91,6 +92,7 @@ class EditAdminDialog(ui.dialog):
         self.admin_id = 0
         with self, ui.card().classes('w-full max-w-md gap-2'):
             self.title = ui.label().classes('text-lg font-medium')
+            self.props['aria-labelledby'] = f'c{self.title.id}'  # the dialog's name for screen readers
             self.inputs: dict[str, ui.element] = {
                 'name': ui.input('Name').props('outlined maxlength=120').mark('edit-name'),
                 'email': ui.input('E-mail').props('outlined type=email').mark('edit-email'),
@@ -160,7 +162,7 @@ async def administrators_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Administrators'):
-        ui.label('Administrators').classes('text-2xl font-semibold')
+        page_title('Administrators')
         view = AdministratorsView(shop, admin)
         await view.admins()
         view.add_form()

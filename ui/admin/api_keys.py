@@ -10,6 +10,7 @@ from domain.models import ApiKey, ApiKeyAccess, Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
+from ui.components.page_title import page_title
 
 ACCESS = {access.value: access.label for access in ApiKeyAccess}
 
@@ -42,7 +43,7 @@ class ApiKeysView:
                 with ui.row().classes('items-center gap-2'):
                     ui.label(key.label).classes('font-medium')
                     ui.badge(key.access.label, color='primary' if key.access is ApiKeyAccess.READ_WRITE
-                             else 'grey-6').props('outline')
+                             else 'grey-8').props('outline')  # grey-6 text was 2.7:1 on white
                 ui.label(f'{key.hint}…').classes('text-sm font-mono text-stone-500')
             with ui.column().classes('gap-0 text-sm text-stone-600'):
                 ui.label(f'Created {self.local(key.created_at)} by {key.created_by}')
@@ -93,7 +94,8 @@ class ApiKeysView:
 def show_once(key: ApiKey, secret: str) -> None:
     """The new key's secret, in a dialog that is deleted when closed: it is never shown again."""
     with ui.dialog().props('persistent') as dialog, ui.card().classes('w-full max-w-xl gap-3'):
-        ui.label(f'API key "{key.label}"').classes('text-lg font-medium')
+        title = ui.label(f'API key "{key.label}"').classes('text-lg font-medium')
+        dialog.props['aria-labelledby'] = f'c{title.id}'  # the dialog's name for screen readers
         ui.label('Copy the key now: it is shown only this once. Orderly keeps only a fingerprint of it.') \
             .classes('text-sm text-stone-700')
         ui.input(value=secret).props('readonly outlined dense input-class="font-mono"').classes('w-full') \
@@ -112,7 +114,7 @@ async def api_keys_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'API keys'):
-        ui.label('API keys').classes('text-2xl font-semibold')
+        page_title('API keys')
         with ui.row().classes('items-center gap-1 text-stone-600'):
             ui.label('Other programs (a point of sale, accounting) read and work your orders with a key through the')
             ui.link('REST API', '/api/v1/docs', new_tab=True)

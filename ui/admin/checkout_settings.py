@@ -15,6 +15,7 @@ from ui.admin.frame import admin_frame
 from ui.admin.payment_methods import PaymentMethodsView
 from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error, show_errors
+from ui.components.page_title import page_title
 
 
 def amount_text(amount: Decimal | None) -> str:
@@ -81,6 +82,6 @@ async def checkout_settings_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Checkout settings'):
-        ui.label('Checkout').classes('text-2xl font-semibold')
+        page_title('Checkout')
         CheckoutSettingsView(shop)
         PaymentMethodsView(shop, await payment_options(shop.id))

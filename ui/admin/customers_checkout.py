@@ -8,6 +8,7 @@ from domain.models import Shop
 from domain.shop_settings import InvalidSettings
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, current_admin, guarded
+from ui.components.page_title import page_title
 
 STATUS_LINK_HINT = ('On: the confirmation and status mails link to the order\'s status page. Off: guests see their '
                     'order only right after checkout; customers with an account see it in their account.')
@@ -49,5 +50,5 @@ async def customers_checkout_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Customers checkout'):
-        ui.label('Customers checkout').classes('text-2xl font-semibold')
+        page_title('Customers checkout')
         CustomersCheckoutView(shop)

@@ -11,6 +11,7 @@ from domain.outbox_delivery import GIVE_UP_AFTER, NotRetried, describe, retry_al
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
 from ui.components.live_events import subscribe_while_open
+from ui.components.page_title import page_title
 
 SHOWN = 100
 
@@ -88,7 +89,7 @@ async def deliveries_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Deliveries'):
-        ui.label('Deliveries').classes('text-2xl font-semibold')
+        page_title('Deliveries')
         days = GIVE_UP_AFTER.days
         ui.label('Mails and messages that could not be delivered yet. Failed ones are tried again by themselves, '
                  f'with growing pauses, for about {days} days; then they are given up. A refusal by the receiving '

@@ -9,6 +9,7 @@ from domain.shop_settings import InvalidSettings
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error, show_errors
+from ui.components.page_title import page_title
 
 
 class InvoiceSettingsView:
@@ -70,5 +71,5 @@ async def invoice_settings_screen() -> None:
     admin, shop = signed_in
     settings = await invoice_settings(shop.id)
     with admin_frame(shop, admin, 'Invoice settings'):
-        ui.label('Invoices').classes('text-2xl font-semibold')
+        page_title('Invoices')
         InvoiceSettingsView(shop, settings, await shop_iban(shop.id))

@@ -8,6 +8,7 @@ from domain.admin_auth import LoginRefused, sign_in_ticket
 from domain.catalogue import default_shop
 from ui.admin.session import SIGN_IN_ROUTE, current_admin
 from ui.components.browser_session import DEVICE_COOKIE, browser_id, client_address, cookie
+from ui.components.page_title import page_title
 
 
 async def admin_home() -> None:
@@ -40,7 +41,7 @@ async def login_page() -> None:
 
     with ui.card().classes('w-full max-w-sm mx-auto mt-16 p-6 gap-3'):
         ui.label(shop.name).classes('text-sm text-stone-500')
-        ui.label('Sign in to Orderly').classes('text-2xl font-semibold')
+        page_title('Sign in to Orderly')
         email = ui.input('E-mail').props('outlined type=email autocomplete=username autofocus').classes('w-full') \
             .mark('email')
         password = ui.input('Password', password=True).props('outlined autocomplete=current-password') \

@@ -10,6 +10,7 @@ from domain.models import Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
 from ui.components.live_events import subscribe_while_open
+from ui.components.page_title import page_title
 
 COLUMNS = [
     {'name': 'time', 'label': 'Time', 'field': 'time', 'align': 'left'},
@@ -58,7 +59,7 @@ async def logs_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Logs'):
-        ui.label('Logs').classes('text-2xl font-semibold')
+        page_title('Logs')
         view = LogsView(shop)
     await view.load()
     for event_type in LIVE_EVENTS.__args__:

@@ -10,6 +10,7 @@ from domain.models import Shop
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, guarded
 from ui.components.live_events import subscribe_while_open
+from ui.components.page_title import page_title
 from ui.components.table_events import MAX_PAGE
 
 # The mail's HTML is the customer's view; in the admin's page it runs without scripts, forms or same-origin rights,
@@ -40,7 +41,7 @@ class MailboxView:
             ui.label('No mails yet. Place a test order to see the mails it sends.').classes('text-stone-500') \
                 .mark('mailbox-empty')
             return
-        with ui.card().classes('w-full gap-0 p-0').props('flat bordered'):
+        with ui.card().classes('w-full gap-0 p-0').props('flat bordered role=list'):  # the items' list
             for mail in mails:
                 with ui.item(on_click=guarded(self.shop.id, lambda m=mail: self.show(m.id))) \
                         .classes('w-full border-b border-stone-200').mark(f'mail-{mail.id}'):
@@ -92,7 +93,7 @@ async def mailbox_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Mailbox'):
-        ui.label('Mailbox').classes('text-2xl font-semibold')
+        page_title('Mailbox')
         ui.label('While no SMTP server is set up (ORDERLY_SMTP_HOST), the shop keeps its mails here instead of '
                  'sending them, newest first.').classes('text-stone-600')
         view = MailboxView(shop)

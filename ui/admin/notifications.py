@@ -29,6 +29,7 @@ from ui.admin.frame import admin_frame
 from ui.admin.pwa import SCOPE
 from ui.admin.session import admin_page, guarded
 from ui.components.live_events import subscribe_while_open
+from ui.components.page_title import page_title
 
 # Each script starts with a comment naming it, so that tests can answer for the browser.
 DEVICE_STATE_JS = f'''/* orderly:push-state */ (async () => {{
@@ -226,7 +227,7 @@ async def notifications_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Notifications'):
-        ui.label('Notifications').classes('text-2xl font-semibold')
+        page_title('Notifications')
         ui.label('Get a notification on your phone, computer or watch for every new order, even while Orderly is '
                  'closed. Enable it on each device you use; a watch shows what its phone gets.') \
             .classes('text-stone-600 max-w-3xl')

@@ -26,6 +26,7 @@ from ui.admin.order_payments import PaymentsCard
 from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 from ui.components.live_events import subscribe_while_open
+from ui.components.page_title import page_title
 from ui.components.status_badge import StatusBadge
 from ui.components.totals import totals_block
 
@@ -52,7 +53,8 @@ async def open_order_dialog(shop: Shop, admin: SignedInAdmin, code: str) -> None
         ui.notify(f'Order {code} no longer exists.', type='warning')
         return
     with ui.dialog().props(':maximized="window.innerWidth < 640"') as dialog, \
-            ui.card().classes('w-full gap-3 bg-stone-100').style('max-width: 1100px'):
+            ui.card().classes('w-full gap-3 bg-stone-50').style('max-width: 1100px'):  # as the admin pages' ground
+        dialog.props['aria-label'] = f'Order {order.code}'  # its name for screen readers: a value, not a props string
         with ui.row().classes('w-full items-center justify-end gap-1'):
             ui.link('Open as page', f'/admin/orders/{order.code}').classes('text-sm mr-2')
             ui.button(icon='close', on_click=dialog.close).props('flat round dense aria-label="Close"') \
@@ -79,10 +81,10 @@ class OrderDetail:
                               subscribe_while_open(DeliveriesRecorded, self.deliveries_recorded),
                               subscribe_while_open(OrderDeleted, self.deleted_elsewhere)]
         with ui.row().classes('w-full items-center gap-3'):
-            ui.label(order.code).classes('text-2xl font-mono font-semibold')
+            page_title(order.code, classes='text-2xl font-mono font-semibold')
             self.badge = StatusBadge(order.status).mark('status-badge')
             if order.is_test:
-                ui.badge('Test order', color='grey-6')
+                ui.badge('Test order', color='grey-7')
             ui.label(f'placed {self.local(order.created_at)}').classes('text-stone-500')
             ui.space()
             ui.button('Download packing slip', icon='local_shipping',

@@ -67,7 +67,8 @@ class ExportDialog(ui.dialog):
         self.busy = self.cancelled = False
         self.shown_at = 0.0
         with self, ui.card().classes('w-full max-w-md gap-3'):
-            ui.label('Export orders as CSV').classes('text-lg font-semibold')
+            title = ui.label('Export orders as CSV').classes('text-lg font-semibold')
+            self.props['aria-labelledby'] = f'c{title.id}'  # the dialog's name for screen readers
             self.scope = ui.label().classes('text-stone-600').mark('export-scope')
             self.layout = ui.radio({layout.value: layout.label for layout in ExportLayout},
                                    value=ExportLayout.ORDERS.value).mark('export-layout')

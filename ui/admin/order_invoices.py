@@ -60,7 +60,8 @@ class InvoicesCard(ui.card):
         """An invoice takes the series' next number for good: say which, for what, and what is missing first."""
         preview = await invoice_preview(shop_id=self.shop.id, order=self.order)
         money = lambda amount: format_money(amount, preview.currency)  # noqa: E731
-        with ui.dialog() as dialog, ui.card().classes('gap-3 max-w-lg').props('aria-label="Issue invoice"'):
+        # the name on the dialog itself: Quasar gives its own attributes to the element with role="dialog"
+        with ui.dialog().props('aria-label="Issue invoice"') as dialog, ui.card().classes('gap-3 max-w-lg'):
             ui.label(f'Issue invoice {preview.number} for {self.order.code}?').classes('text-lg font-medium')
             ui.label(f'Number series {preview.series}').classes('text-sm text-stone-600')
             ui.label(f'Total {money(preview.total)}, of which VAT {money(preview.vat_total)}')

@@ -16,7 +16,7 @@ from domain.statuses import is_payable
 from ui.admin.session import guarded
 from ui.components.confirm import ask_to_confirm
 
-COLORS = {PaymentStatus.PAID: 'teal-7', PaymentStatus.OPEN: 'blue-7'}
+COLORS = {PaymentStatus.PAID: 'teal-8', PaymentStatus.OPEN: 'blue-9'}  # white text at >= 4.5:1
 
 
 class PaymentsCard(ui.card):

@@ -50,7 +50,7 @@ ROW_SLOT = r'''
   <q-td key="code" :props="props">
     <a :href="'/admin/orders/' + encodeURIComponent(props.row.code)" class="font-mono text-inherit no-underline"
        @click="e => { if (!(e.ctrlKey || e.metaKey || e.shiftKey)) e.preventDefault() }">{{ props.row.code }}</a>
-    <q-badge v-if="props.row.is_test" color="grey-6" label="test" class="q-ml-xs"/>
+    <q-badge v-if="props.row.is_test" color="grey-7" label="test" class="q-ml-xs"/>
     <div class="sm:hidden text-xs text-stone-600 max-w-40 truncate">{{ props.row.customer }}</div>
   </q-td>
   <q-td key="created_at" :props="props" class="max-sm:hidden">{{ props.row.created }}</q-td>
@@ -291,7 +291,8 @@ async def orders_screen() -> None:
     if signed_in is None:
         return
     admin, shop = signed_in
-    with admin_frame(shop, admin, 'Orders'):  # the header names the page: no heading, one element less
+    # the header names the page and is its heading: no title element, one element less
+    with admin_frame(shop, admin, 'Orders', header_heading=True):
         grid = OrdersGrid(shop, admin)
     await grid.reload()
     for event_type, handler in ((OrderPlaced, grid.order_placed), (OrderStatusChanged, grid.status_changed),

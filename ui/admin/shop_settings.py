@@ -7,6 +7,7 @@ from domain.shop_settings import InvalidSettings, ShopChanges, time_zones, updat
 from ui.admin.frame import admin_frame
 from ui.admin.session import admin_page, current_admin, guarded
 from ui.components.field_errors import clear_on_change, set_error, show_errors
+from ui.components.page_title import page_title
 
 
 class ShopSettingsView:
@@ -66,5 +67,5 @@ async def shop_settings_screen() -> None:
         return
     admin, shop = signed_in
     with admin_frame(shop, admin, 'Shop settings'):
-        ui.label('Shop').classes('text-2xl font-semibold')
+        page_title('Shop')
         ShopSettingsView(shop)

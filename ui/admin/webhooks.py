@@ -32,6 +32,7 @@ from ui.admin.session import admin_page, guarded
 from ui.components.confirm import ask_to_confirm
 from ui.components.field_errors import clear_on_change, set_error, show_errors
 from ui.components.live_events import subscribe_while_open
+from ui.components.page_title import page_title
 
 LOG_SHOWN = 50
 
@@ -196,6 +197,7 @@ class EndpointDialog(ui.dialog):
         self.endpoint_id: int | None = None
         with self, ui.card().classes('w-full max-w-lg gap-2'):
             self.title = ui.label().classes('text-lg font-medium')
+            self.props['aria-labelledby'] = f'c{self.title.id}'  # the dialog's name for screen readers
             self.inputs: dict[str, ui.element] = {
                 'url': ui.input('URL', placeholder='https://pos.example.com/orderly')
                 .props('outlined hint="https:// only; http:// only for a receiver on this computer."').mark('url'),
@@ -273,7 +275,8 @@ def show_secret(endpoint: WebhookEndpoint, secret: str, *, rotated: bool) -> Non
     hours = int(ROTATION_WINDOW.total_seconds() // 3600)
     overlap = f' The previous secret also signs for the next {hours} hours.' if rotated else ''
     with ui.dialog().props('persistent') as dialog, ui.card().classes('w-full max-w-xl gap-3'):
-        ui.label('New signing secret' if rotated else 'Endpoint added').classes('text-lg font-medium')
+        title = ui.label('New signing secret' if rotated else 'Endpoint added').classes('text-lg font-medium')
+        dialog.props['aria-labelledby'] = f'c{title.id}'  # the dialog's name for screen readers
         ui.label(f'The signing secret of {describe_endpoint(endpoint)}. Copy it into the receiver now: it is shown '
                  f'only this once.{overlap}').classes('text-sm text-stone-700')
         ui.input(value=secret).props('readonly outlined dense input-class="font-mono"').classes('w-full') \
@@ -292,7 +295,7 @@ async def api_push_screen() -> None:
     admin, shop = signed_in
     with admin_frame(shop, admin, 'API PUSH'):
         with ui.row().classes('w-full items-center'):
-            ui.label('API PUSH').classes('text-2xl font-semibold')
+            page_title('API PUSH')
             ui.space()
             view = ApiPushView(shop, admin)
             ui.button('Add endpoint', icon='add', on_click=view.guard(view.dialog.add)) \

@@ -8,7 +8,8 @@ def ask_to_confirm(warning: str, on_confirm: Callable[[], Awaitable[Any]], *, ac
                    mark: str = 'confirm-change') -> None:
     """A dialog with `warning`; `on_confirm` (already guarded by the caller) runs only after the merchant agrees."""
     with ui.dialog() as dialog, ui.card().classes('gap-3'):
-        ui.label(warning)
+        question = ui.label(warning)
+        dialog.props['aria-labelledby'] = f'c{question.id}'  # the dialog is named by its question (NiceGUI's ids)
         with ui.row().classes('w-full justify-end'):
             ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
 

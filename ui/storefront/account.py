@@ -10,6 +10,7 @@ from domain.customer_orders import account_orders, attach_guest_orders, guest_or
 from domain.customer_tokens import send_verification
 from domain.models import Customer, Shop
 from domain.money import format_money
+from ui.components.page_title import page_title
 from ui.components.status_badge import StatusBadge
 from ui.storefront.customer_session import SIGNED_OUT_ROUTE, guarded, require_customer
 from ui.storefront.frame import storefront_frame
@@ -28,7 +29,7 @@ async def sign_out(customer: Customer) -> None:
 def account_header(shop: Shop, customer: Customer, title: str) -> None:
     with ui.row().classes('w-full items-end justify-between gap-2'):
         with ui.column().classes('gap-0 min-w-0'):
-            ui.label(title).classes('text-2xl font-semibold')
+            page_title(title)
             ui.label(f'{customer.name} · {customer.email}').classes('text-stone-600 break-all account-who')
         with ui.row().classes('gap-1'):
             ui.button('Orders', icon='receipt_long', on_click=lambda: ui.navigate.to('/account')) \

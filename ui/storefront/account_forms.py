@@ -9,6 +9,7 @@ from nicegui import ui
 from domain.customer_accounts import AccountError
 from ui.components.browser_session import client_address
 from ui.components.field_errors import set_error
+from ui.components.page_title import page_title
 
 T = TypeVar('T')
 
@@ -16,7 +17,7 @@ T = TypeVar('T')
 @contextmanager
 def form_card(title: str, subtitle: str = '') -> Iterator[ui.card]:
     with ui.card().classes('w-full max-w-md mx-auto p-6 gap-3').props('flat bordered') as card:
-        ui.label(title).classes('text-2xl font-semibold')
+        page_title(title)
         if subtitle:
             ui.label(subtitle).classes('text-stone-600')
         yield card

@@ -4,6 +4,7 @@ from nicegui import ui
 
 from domain.catalogue import default_shop
 from domain.customer_orders import account_order
+from ui.components.page_title import page_title
 from ui.storefront.customer_session import require_customer
 from ui.storefront.frame import storefront_frame
 from ui.storefront.invoices import invoices_card
@@ -20,9 +21,10 @@ async def account_order_page(code: str) -> None:
     with storefront_frame(shop, order.code if order else 'Order'):
         ui.link('← Your orders', '/account').classes('text-sm')
         if order is None:
-            ui.label('We could not find this order.').classes('text-2xl font-semibold')
+            page_title('We could not find this order.')
             ui.label('It is not among the orders of your account.').classes('text-stone-600')
             return
+        page_title(f'Order {order.code}', classes='sr-only')  # the card below shows the code; this names the page
         order_card(order)
         await history_card(shop, order)
         await payment_panel(shop, order)

@@ -9,6 +9,7 @@ from domain.delivery import DeliveryOffer
 from domain.models import Product, Shop
 from domain.money import format_money
 from domain.schemas import MAX_QUANTITY
+from ui.components.page_title import page_title
 from ui.components.swatch import ProductSwatch
 from ui.storefront import cart_state
 from ui.storefront.frame import storefront_frame
@@ -18,7 +19,7 @@ async def cart_page() -> None:
     shop = await default_shop()
     products = await products_by_id(shop, list(cart_state.cart()))
     with storefront_frame(shop, 'Cart') as cart_button:
-        ui.label('Your cart').classes('text-2xl font-semibold')
+        page_title('Your cart')
 
         @ui.refreshable
         def totals() -> None:

@@ -5,6 +5,7 @@ from nicegui import ui
 from domain.catalogue import default_shop, products_for_sale
 from domain.models import Product
 from domain.money import format_money
+from ui.components.page_title import page_title
 from ui.components.swatch import ProductSwatch
 from ui.storefront import cart_state
 from ui.storefront.frame import CartButton, storefront_frame
@@ -20,7 +21,7 @@ async def catalogue_page() -> None:
     shop = await default_shop()
     products = await products_for_sale(shop)
     with storefront_frame(shop, 'Shop') as cart_button:
-        ui.label('Our products').classes('text-2xl font-semibold')
+        page_title('Our products')
         with ui.grid().classes('w-full grid-cols-2 md:grid-cols-3 gap-4'):
             for product in products:
                 product_card(product, shop.currency, cart_button)

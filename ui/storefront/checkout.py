@@ -17,6 +17,7 @@ from domain.payment_settings import PaymentOptions, payment_options
 from domain.schemas import CheckoutForm as ParsedForm
 from domain.schemas import DeliveryMethod, parse_checkout
 from ui.components.browser_session import client_address
+from ui.components.page_title import page_title
 from ui.components.totals import totals_block
 from ui.storefront import cart_state
 from ui.storefront.checkout_account import AccountOffer, account_required_notice, signed_in_note
@@ -49,7 +50,7 @@ async def checkout_page() -> None:
     accounts = customer_accounts(shop)
     customer = await current_customer(shop) if accounts is not CustomerAccounts.GUESTS else None
     with storefront_frame(shop, 'Checkout'):
-        ui.label('Checkout').classes('text-2xl font-semibold')
+        page_title('Checkout')
         if not any(pid in products for pid in cart_state.cart()):
             ui.label('Your cart is empty.').classes('text-lg')
             ui.button('Browse the products', on_click=lambda: ui.navigate.to('/')).props('no-caps')

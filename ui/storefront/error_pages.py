@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from domain.catalogue import default_shop
 from domain.models import Shop
+from ui.components.page_title import page_title
 from ui.storefront.frame import LANGUAGE, storefront_frame
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ async def _page(request: Request, status: int, title: str, text: str) -> Respons
     with Client(ui.page('', language=LANGUAGE), request=request) as client:
         with storefront_frame(shop, title, cart=False):
             with ui.column().classes('w-full items-start gap-3 py-8').mark(f'error-{status}'):
-                ui.label(title).classes('text-2xl font-semibold')
+                page_title(title)
                 ui.label(text).classes('text-stone-600')
                 ui.link(label, target).classes('text-lg').mark('way-back')
     return client.build_response(request, status)

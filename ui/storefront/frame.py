@@ -8,6 +8,7 @@ from nicegui import ui
 
 from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.models import Shop
+from ui.components.links import LINK_CSS
 from ui.storefront import cart_state
 
 LANGUAGE = 'en-US'  # the pages' <html lang> and Quasar's own words; the customer's language follows (issue 22)
@@ -23,10 +24,12 @@ class CartButton(ui.link):
 
     def __init__(self) -> None:
         super().__init__(target='/cart')
-        self.classes('relative text-inherit no-underline flex items-center gap-1').props('aria-label="Cart"')
+        self.classes('relative text-inherit no-underline flex items-center gap-1')
         with self:
             ui.icon('shopping_cart', size='sm')
-            ui.label('Cart').classes('max-sm:hidden')
+            # the link's name is what it shows, "Cart" and the count (an aria-label "Cart" left the count out); on a
+            # phone the word is only hidden from sight
+            ui.label('Cart').classes('max-sm:sr-only')
             # beside the word, not floating over it: a floating badge covered the "t" of "Cart"
             self.badge = ui.badge(color='orange-8').props('rounded').classes('cart-count')
         self.refresh()
@@ -52,6 +55,7 @@ def storefront_frame(shop: Shop | None, title: str, *, cart: bool = True) -> Ite
     ui.add_head_html(f'<meta name="description" content="{escape(description(shop), quote=True)}">')
     ui.colors(primary='#2f3e46', secondary='#84a98c', accent='#c8553d')
     ui.query('body').classes('bg-stone-50')
+    ui.add_css(LINK_CSS)
     cart_button = None
     with ui.header().classes('bg-white text-stone-900 shadow-sm'):
         with ui.row().classes('w-full max-w-5xl mx-auto items-center justify-between px-4 py-1 no-wrap'):

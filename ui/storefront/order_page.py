@@ -7,6 +7,7 @@ from domain.customer_orders import status_in_words
 from domain.customer_settings import CustomerAccounts, customer_accounts
 from domain.models import Order, Shop
 from domain.references import reference_link
+from ui.components.page_title import page_title
 from ui.storefront.frame import storefront_frame
 from ui.storefront.invoices import invoices_card
 from ui.storefront.order_access import may_see_order
@@ -38,7 +39,7 @@ async def order_page(token: str) -> None:
 def not_found(shop: Shop) -> None:
     """Unknown links, links of another shop and orders this browser may not see look the same: a token reveals
     nothing. The words depend on the shop's setting only."""
-    ui.label('We could not find this order.').classes('text-2xl font-semibold').mark('order-not-found')
+    page_title('We could not find this order.').mark('order-not-found')
     if shop.guest_status_link:
         ui.label('Please use the link from your confirmation e-mail.').classes('text-stone-600')
         return
@@ -65,6 +66,6 @@ def tracking(order: Order) -> None:
 
 def order_details(shop: Shop, order: Order) -> None:
     with ui.column().classes('w-full gap-1'):
-        ui.label(f'Thank you, {order.customer_name}!').classes('text-2xl font-semibold')
+        page_title(f'Thank you, {order.customer_name}!')
         ui.label(status_in_words(order)).classes('text-stone-600').mark('status-in-words')
     order_card(order)

@@ -23,6 +23,7 @@ from domain.payments import (
     record_payment_notification,
     start_payment,
 )
+from ui.components.page_title import page_title
 from ui.storefront.frame import storefront_frame, storefront_page
 from ui.storefront.payment_panel import payment_instructions
 
@@ -55,7 +56,7 @@ async def pay_page(token: str) -> Response | None:
         provider = providers.get(how.online.provider) if how.online else None
         if provider is None:  # the same rule as every pay link: there is none, so say how to pay instead
             with storefront_frame(shop, order.code):
-                ui.label(f'Order {order.code}: how to pay').classes('text-2xl font-semibold').mark('how-to-pay')
+                page_title(f'Order {order.code}: how to pay').mark('how-to-pay')
                 ui.label(f'Still to pay: {how.amount_text}').classes('font-medium')
                 payment_instructions(how)
                 ui.link('See your order', f'/order/{order.token}')
@@ -81,7 +82,7 @@ async def pay_page(token: str) -> Response | None:
 
 def pay_message(order: Order | None, problem: str) -> None:
     if order is None:
-        ui.label('We could not find this order.').classes('text-2xl font-semibold')
+        page_title('We could not find this order.')
         ui.label('Please use the link from your confirmation e-mail.').classes('text-stone-600')
         return
     if problem:
@@ -92,7 +93,7 @@ def pay_message(order: Order | None, problem: str) -> None:
             ui.button('Back to your order', on_click=lambda: ui.navigate.to(f'/order/{order.token}')) \
                 .props('flat no-caps')
         return
-    ui.label(PAYMENT_OK).classes('text-2xl font-semibold').mark('payment-ok')
+    page_title(PAYMENT_OK).mark('payment-ok')
     ui.label(f'Order {order.code} is "{order.status.label}": there is nothing to pay.').classes('text-stone-600')
     ui.link('See your order', f'/order/{order.token}')
 
