@@ -37,7 +37,7 @@ from integrations.socket_hardening import install as harden_sockets
 from integrations.webhooks import WebhookHandler
 from ui import admin, storefront
 from ui.admin.pwa import add_routes as add_pwa_routes
-from ui.components.browser_session import use_secure_cookies
+from ui.components.browser_session import session_middleware_options, use_secure_cookies
 from ui.storefront.payment import add_routes as add_payment_routes
 
 TESTING = 'NICEGUI_USER_SIMULATION' in os.environ or 'NICEGUI_SCREEN_TEST_PORT' in os.environ  # pytest's argv
@@ -77,7 +77,7 @@ def compose(settings: Settings) -> None:
     add_security(app, core.sio, settings)  # CSP, no framing, HSTS on https; socket.io only from the shop's pages
     harden_sockets(core.sio)  # NiceGUI's socket.io messages checked: crafted ones dropped, browser logs marked
     configure_sessions(settings, private_files=not TESTING)  # NiceGUI's storage in DATA_DIR/sessions, lifetimes
-    use_secure_cookies(cookie_secure(settings))  # the sign-in and device cookies
+    use_secure_cookies(cookie_secure(settings), settings.effective_base_url)  # Secure, __Host- names on https
 
     async def seed() -> None:
         admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
@@ -146,6 +146,6 @@ if __name__ in {'__main__', '__mp_main__'}:
         gc.set_threshold(20_000)
     compose(settings)
     ui.run(host=settings.host, port=settings.port, title='Orderly', storage_secret=settings.ensure_secret_key(),
-           session_middleware_kwargs={'https_only': cookie_secure(settings)},  # Secure cookie on https
+           session_middleware_kwargs=session_middleware_options(),  # Secure and __Host-session on https
            reload=False, show=False, favicon='🧾', show_welcome_message=False,
            **proxy_options(settings))  # whose X-Forwarded-For counts: ORDERLY_TRUSTED_PROXIES only

@@ -93,9 +93,9 @@ async def check_sign_in(*, shop: Shop, email: str, password: str, address: str,
     email = email.strip().lower()[:254]
     admin = await AdminUser.get_or_none(shop_id=shop.id, email=email)
     known = admin is not None and await is_known_device(admin_account(admin.id), device_token)
+    device = device_key(admin_account(admin.id), device_token, address) if known else None
     valid = await password_matches((f'ip:{address}', f'account:{shop.id}:{email}'),
-                                   admin.password_hash if admin else None, password[:1000],
-                                   known_device=device_key(admin_account(admin.id), device_token) if known else None)
+                                   admin.password_hash if admin else None, password[:1000], known_device=device)
     now = datetime.now(UTC)
     if not valid:
         await write_log(connections.get('default'), shop_id=shop.id, order=None, kind='admin.login_failed',
@@ -129,10 +129,12 @@ async def sign_in_ticket(*, shop: Shop, email: str, password: str, address: str,
     return await issue_ticket(kind=ADMIN, account_id=admin.id, browser_id=browser_id, address=address)
 
 
-async def redeem_sign_in(*, ticket: str | None, browser_id: str | None, user_agent: str,
-                         address: str) -> tuple[AdminUser, str] | None:
-    """The admin and the token of the session a ticket opens, or None (unknown, used, expired, another browser's)."""
-    admin_id = await redeem_ticket(kind=ADMIN, ticket=ticket, browser_id=browser_id)
+async def redeem_sign_in(*, ticket: str | None, browser_id: str | None, user_agent: str, address: str,
+                         same_address: bool = False) -> tuple[AdminUser, str] | None:
+    """The admin and the token of the session a ticket opens, or None (unknown, used, expired, another browser's;
+    with `same_address`, issued to another address)."""
+    admin_id = await redeem_ticket(kind=ADMIN, ticket=ticket, browser_id=browser_id,
+                                   address=address if same_address else None)
     admin = await AdminUser.get_or_none(id=admin_id) if admin_id is not None else None
     if admin is None:
         return None

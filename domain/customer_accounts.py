@@ -161,7 +161,7 @@ async def authenticate(shop: Shop, *, email: str, password: str, remote: str,
     try:
         valid = await admin_auth.password_matches(
             (f'ip:{remote}', f'customer:{shop.id}:{email}'), stored, password[:1000],
-            known_device=device_key(customer_account(customer.id), device_token) if known else None)
+            known_device=device_key(customer_account(customer.id), device_token, remote) if known else None)
     except admin_auth.TooManyFailures as error:
         raise AccountError(str(error)) from None
     if not valid:
@@ -178,10 +178,11 @@ async def sign_in_ticket(customer: Customer, *, browser_id: str, address: str) -
 
 
 async def redeem_sign_in(shop: Shop, *, ticket: str | None, browser_id: str | None, user_agent: str,
-                         address: str) -> tuple[Customer, str] | None:
+                         address: str, same_address: bool = False) -> tuple[Customer, str] | None:
     """The customer and the token of the session a ticket opens, or None (unknown, used, expired, another
-    browser's or another shop's)."""
-    customer_id = await redeem_ticket(kind=CUSTOMER, ticket=ticket, browser_id=browser_id)
+    browser's or another shop's; with `same_address`, issued to another address)."""
+    customer_id = await redeem_ticket(kind=CUSTOMER, ticket=ticket, browser_id=browser_id,
+                                      address=address if same_address else None)
     customer = await Customer.get_or_none(id=customer_id, shop_id=shop.id) if customer_id is not None else None
     if customer is None or not customer.has_account:
         return None

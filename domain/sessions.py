@@ -86,22 +86,27 @@ async def issue_ticket(*, kind: str, account_id: int, browser_id: str, address: 
     return ticket
 
 
-async def redeem_ticket(*, kind: str, ticket: str | None, browser_id: str | None) -> int | None:
-    """The account the ticket was issued for, once: None for an unknown, used, expired or foreign ticket."""
+async def redeem_ticket(*, kind: str, ticket: str | None, browser_id: str | None,
+                        address: str | None = None) -> int | None:
+    """The account the ticket was issued for, once: None for an unknown, used, expired or foreign ticket. With
+    `address`, only from the address it was issued to (when the browser did not say it came from the shop's page)."""
     if not usable_token(ticket) or not browser_id:
         return None
     now = datetime.now(UTC)
     query = SignInTicket.filter(ticket_hash=token_hash(ticket), kind=kind, browser_hash=token_hash(browser_id),
                                 used_at__isnull=True, expires_at__gt=now)
+    if address is not None:
+        query = query.filter(address=address[:64])
     found = await query.first()
     if found is None or not await SignInTicket.filter(id=found.id, used_at__isnull=True).update(used_at=now):
         return None  # of two redemptions at once, one wins
     return found.account_id
 
 
-def device_key(account: str, device_token: str | None) -> str:
-    """The throttling key of a device cookie for an account."""
-    return f'device:{account}:{token_hash(device_token or "")}'
+def device_key(account: str, device_token: str | None, address: str) -> str:
+    """The throttling key of a device cookie for an account, per address: guesses made with a copy of the cookie
+    elsewhere never use up the budget of the browser that holds it."""
+    return f'device:{account}:{token_hash(device_token or "")}:{address[:64]}'
 
 
 async def is_known_device(account: str, device_token: str | None) -> bool:
@@ -109,6 +114,22 @@ async def is_known_device(account: str, device_token: str | None) -> bool:
     if not usable_token(device_token):
         return False
     return await KnownDevice.filter(account=account, token_hash=token_hash(device_token)).exists()
+
+
+async def device_after_sign_in(account: str, offered: str | None) -> str:
+    """The device cookie a browser keeps after signing in to `account`: the one it offered if that signed in to this
+    account before, else a new random one. Another site can plant a device cookie it knows (cookie tossing): that
+    never becomes a known device of this account. A new one takes over the accounts the offered one was known to,
+    so a browser shared by two accounts stays known to both, and the offered value is then worth nothing."""
+    now = datetime.now(UTC)
+    if usable_token(offered) and await KnownDevice.filter(account=account, token_hash=token_hash(offered)) \
+            .update(last_used_at=now):
+        return offered
+    device = new_token()
+    if usable_token(offered):
+        await KnownDevice.filter(token_hash=token_hash(offered)).update(token_hash=token_hash(device))
+    await remember_device(account, device)
+    return device
 
 
 async def remember_device(account: str, device_token: str) -> None:

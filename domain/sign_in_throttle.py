@@ -1,7 +1,8 @@
 """Throttled password checks for admins and customers, as OWASP's "device cookies" describe them.
 
-- A browser that signed in to the account before (a known device) is judged only by its own failures: guesses from
-  elsewhere never slow down or refuse its correct password.
+- A browser that signed in to the account before (a known device) is judged only by its own failures, counted per
+  device and address: guesses from elsewhere, even with a copy of its device cookie, never slow down or refuse its
+  correct password. (Which device cookie a browser keeps at sign-in: `domain.sessions.device_after_sign_in`.)
 - Any other browser is slowed down per account: after `FREE_ACCOUNT_FAILURES` failures an attempt must wait a delay
   that doubles with every further failure (up to `MAX_ACCOUNT_DELAY`), and per address: after `ADDRESS_LIMIT`
   failures within `ADDRESS_WINDOW` its attempts are refused.

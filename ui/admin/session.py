@@ -16,7 +16,7 @@ from nicegui import app, ui
 from domain.admin_auth import SignedInAdmin, admin_account, redeem_sign_in, session_admin
 from domain.catalogue import default_shop
 from domain.models import Shop
-from domain.sessions import lifetimes, new_token, remember_device, usable_token
+from domain.sessions import device_after_sign_in, lifetimes
 from ui.components.browser_session import (
     ADMIN_COOKIE,
     ADMIN_COOKIE_PATH,
@@ -25,7 +25,9 @@ from ui.components.browser_session import (
     client_address,
     cookie,
     delete_cookie,
+    from_this_site,
     new_browser_id,
+    request_cookie,
     set_cookie,
     user_agent,
 )
@@ -87,17 +89,20 @@ def guarded(shop_id: int, handler: Callable[..., Awaitable[Any] | Any], *,
 
 
 async def start_session(request: Request, ticket: str = '') -> RedirectResponse:
-    """Redeem a sign-in ticket of this browser: the session's cookie, a device cookie and a new NiceGUI id."""
+    """Redeem a sign-in ticket of this browser: the session's cookie, a device cookie and a new NiceGUI id. Only a
+    navigation from the shop's own sign-in page counts (`from_this_site`: no login CSRF by a tossed cookie)."""
+    came_from = from_this_site(request)
+    if came_from is False:
+        return RedirectResponse('/admin/login', status_code=303)
     signed_in = await redeem_sign_in(ticket=ticket, browser_id=request.session.get('id'),
-                                     user_agent=user_agent(request), address=client_address(request))
+                                     user_agent=user_agent(request), address=client_address(request),
+                                     same_address=came_from is None)
     if signed_in is None:  # used, expired or another browser's: sign in again
         return RedirectResponse('/admin/login', status_code=303)
     admin, token = signed_in
     response = RedirectResponse('/admin/orders', status_code=303)
     set_cookie(response, request, ADMIN_COOKIE, token, path=ADMIN_COOKIE_PATH, max_age=lifetimes().absolute)
-    device = request.cookies.get(DEVICE_COOKIE)
-    device = device if usable_token(device) else new_token()
-    await remember_device(admin_account(admin.id), device)
+    device = await device_after_sign_in(admin_account(admin.id), request_cookie(request, DEVICE_COOKIE))
     set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
     await new_browser_id(request)
     return response
@@ -107,7 +112,7 @@ async def end_session(request: Request) -> RedirectResponse:
     """After a sign-out (a page event ends the sessions): forget the cookie. A live session is left alone, so a
     link from another site cannot sign anyone out."""
     response = RedirectResponse('/admin/login', status_code=303)
-    token = request.cookies.get(ADMIN_COOKIE)
+    token = request_cookie(request, ADMIN_COOKIE)
     if token is not None and await session_admin(token) is None:
         delete_cookie(response, request, ADMIN_COOKIE, path=ADMIN_COOKIE_PATH)
         await new_browser_id(request)

@@ -6,9 +6,11 @@ HTTP routes here: they set or clear the cookie and give the browser a new NiceGU
 """
 
 import functools
+import posixpath
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -17,7 +19,7 @@ from nicegui import app, ui
 from domain.catalogue import default_shop
 from domain.customer_accounts import customer_account, redeem_sign_in, session_customer, sign_in_ticket
 from domain.models import Customer, Shop
-from domain.sessions import lifetimes, new_token, remember_device, usable_token
+from domain.sessions import device_after_sign_in, lifetimes
 from ui.components.browser_session import (
     CUSTOMER_COOKIE,
     CUSTOMER_COOKIE_PATH,
@@ -27,13 +29,16 @@ from ui.components.browser_session import (
     client_address,
     cookie,
     delete_cookie,
+    from_this_site,
     new_browser_id,
+    request_cookie,
     set_cookie,
     user_agent,
 )
 
 SIGN_IN_ROUTE = '/account/session/start'  # ?ticket=…&next=…: opens the session a checked password earned
 SIGNED_OUT_ROUTE = '/account/session/end'  # forgets the cookie of a session that has ended
+_SESSION_ROUTES = ('/account/session', '/admin/session')  # never a `next`
 
 
 async def current_customer(shop: Shop) -> Customer | None:
@@ -60,13 +65,19 @@ async def sign_in(customer: Customer, next_path: str = '/account') -> None:
 
 
 def local_path(target: str | None, default: str = '/account') -> str:
-    """`target` if it is a path on this site, else `default`: a `next` parameter never leads elsewhere."""
+    """`target` (its path normalised) if it is a page of this site, else `default`: a `next` parameter never leads
+    elsewhere (`/.//evil.example` and `/%2e//evil.example` become `//evil.example` in a browser), nor to a sign-in
+    route (whose ticket would be someone else's)."""
     if not target or not target.startswith('/') or target.startswith(('//', '/\\')) or len(target) > 500:
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or any(ord(c) < 32 or c == '\\' for c in target):
         return default
-    return target
+    # browsers read %2e in a path as a dot; POSIX keeps exactly two leading slashes, as a browser would read them
+    path = posixpath.normpath(re.sub('%2e', '.', parts.path, flags=re.IGNORECASE))
+    if path.startswith('//') or any(path == route or path.startswith(f'{route}/') for route in _SESSION_ROUTES):
+        return default
+    return urlunsplit(('', '', path, parts.query, parts.fragment))
 
 
 def login_path(next_path: str) -> str:
@@ -95,17 +106,20 @@ def guarded(shop: Shop, handler: Callable[[Customer], Awaitable[Any]]) -> Callab
 
 
 async def start_session(request: Request, ticket: str = '', next: str = '') -> RedirectResponse:
-    """Redeem a sign-in ticket of this browser: the session's cookie, a device cookie and a new NiceGUI id."""
+    """Redeem a sign-in ticket of this browser: the session's cookie, a device cookie and a new NiceGUI id. Only a
+    navigation from the shop's own pages counts (`from_this_site`: no login CSRF by a tossed cookie)."""
+    came_from = from_this_site(request)
+    if came_from is False:
+        return RedirectResponse(login_path(next), status_code=303)
     signed_in = await redeem_sign_in(await default_shop(), ticket=ticket, browser_id=request.session.get('id'),
-                                     user_agent=user_agent(request), address=client_address(request))
+                                     user_agent=user_agent(request), address=client_address(request),
+                                     same_address=came_from is None)
     if signed_in is None:  # used, expired or another browser's: sign in again
         return RedirectResponse(login_path(next), status_code=303)
     customer, token = signed_in
     response = RedirectResponse(local_path(next), status_code=303)
     set_cookie(response, request, CUSTOMER_COOKIE, token, path=CUSTOMER_COOKIE_PATH, max_age=lifetimes().absolute)
-    device = request.cookies.get(DEVICE_COOKIE)
-    device = device if usable_token(device) else new_token()
-    await remember_device(customer_account(customer.id), device)
+    device = await device_after_sign_in(customer_account(customer.id), request_cookie(request, DEVICE_COOKIE))
     set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
     await new_browser_id(request)
     return response
@@ -115,7 +129,7 @@ async def end_session(request: Request) -> RedirectResponse:
     """After a sign-out (a page event ends the sessions): forget the cookie. A live session is left alone, so a
     link from another site cannot sign anyone out."""
     response = RedirectResponse('/account/logout', status_code=303)
-    token = request.cookies.get(CUSTOMER_COOKIE)
+    token = request_cookie(request, CUSTOMER_COOKIE)
     if token is not None and await session_customer(await default_shop(), token) is None:
         delete_cookie(response, request, CUSTOMER_COOKIE, path=CUSTOMER_COOKIE_PATH)
         await new_browser_id(request)
