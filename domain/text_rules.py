@@ -2,13 +2,21 @@
 that are invisible or steer what others see.
 
 Refused: control characters (NUL went raw into a mail's `To:` header; newline and tab only where a field has
-lines, like an address or a note), lone surrogates (no valid text holds them), the bidi controls that reorder what
-follows (`U+202E` shows "exe.txt" as "txt.exe"), and zero-width characters that hide inside a name or an e-mail.
+lines, like an address or a note), lone surrogates (no valid text holds them), every format character (Unicode
+category Cf: the bidi controls that reorder what follows, `U+202E` shows "exe.txt" as "txt.exe"; zero-width
+characters, the soft hyphen, tags, interlinear annotations that hide inside a name or an e-mail), the other
+characters Unicode says show nothing (Default_Ignorable_Code_Point: the Hangul fillers, the Khmer inherent vowels,
+the combining grapheme joiner) and the braille blank, which looks like a space but is none. The rule is an
+allow-list by category, not a list of known tricks: a format character Unicode adds later is refused too.
 
 Kept, because real text needs them: the zero-width joiner between two pictographs (the family, rainbow-flag and
 profession emoji are such sequences), the zero-width joiner and non-joiner after a letter of the scripts whose
-spelling uses them (Arabic, Persian, Syriac, the Indic scripts), and the tag characters of a subdivision flag
-(🏴 followed by tags, as in the flag of Scotland).
+spelling uses them (Arabic, Persian, Syriac, the Indic scripts), the tag characters of a subdivision flag (🏴
+followed by tags, as in the flag of Scotland), and one variation selector right after what it varies: the emoji
+and text presentation selectors (❤️, 1️⃣, ☺︎) after a symbol, number or punctuation, an ideographic variation
+selector after a CJK ideograph (Japanese names), a standardized one after a letter or symbol of a script that has
+such variants, a Mongolian one after a Mongolian letter. A selector anywhere else (stacked behind an emoji, after
+a Latin letter) only hides data.
 """
 
 import unicodedata
@@ -24,6 +32,16 @@ ZWNJ, ZWJ = '\u200c', '\u200d'
 LINE_BREAKS = frozenset('\n\r\t')  # allowed in fields with lines (`multiline=True`)
 _BLACK_FLAG = '\U0001f3f4'
 _TAGS = range(0xE0020, 0xE0080)
+# Characters that show nothing though they are no format character (Default_Ignorable_Code_Point outside Cf, and
+# the braille blank): Hangul fillers, Khmer inherent vowels, the combining grapheme joiner, unassigned ignorables
+_BLANK = frozenset('\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0')
+_IGNORABLE_RANGES = ((0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))  # reserved: nothing to show, ever
+_EMOJI_SELECTORS = frozenset('\ufe0e\ufe0f')  # text and emoji presentation
+_STANDARD_SELECTORS = range(0xFE00, 0xFE0E)  # standardized variants: math symbols, CJK compatibility, some scripts
+_IDEOGRAPHIC_SELECTORS = range(0xE0100, 0xE01F0)
+_MONGOLIAN_SELECTORS = frozenset('\u180b\u180c\u180d\u180f')
+# CJK ideographs (unified, extensions, compatibility): what an ideographic variation selector may follow
+_IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
 # Scripts that spell words with ZWJ/ZWNJ: Arabic to Sinhala (Arabic, Syriac, Thaana, NKo, the Indic scripts),
 # Myanmar to Mongolian, and the Arabic presentation forms
 _JOINING_SCRIPTS = ((0x0600, 0x0DFF), (0x1000, 0x18AF), (0xA8E0, 0xA8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))
@@ -54,6 +72,27 @@ def _joining_letter(character: str) -> bool:
         unicodedata.category(character)[0] in ('L', 'M')
 
 
+def _in(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _varies(selector: str, before: str) -> bool:
+    """Whether a variation selector right after `before` picks a variant of it (else it only hides data)."""
+    if not before:
+        return False
+    code, category = ord(selector), unicodedata.category(before)
+    if selector in _EMOJI_SELECTORS:
+        # ❤️, 1️⃣ (then U+20E3), ‼️, ©️, U+2139 (a letterlike symbol); never after a letter of a word or a selector
+        return category[0] in ('S', 'N', 'P') or (category[0] == 'L' and 0x2100 <= ord(before) <= 0x214F)
+    if code in _IDEOGRAPHIC_SELECTORS:
+        return _in(ord(before), _IDEOGRAPHS)
+    if selector in _MONGOLIAN_SELECTORS:
+        return 0x1800 <= ord(before) <= 0x18AF and category[0] == 'L'
+    # standardized variation sequences exist for symbols, digits and letters of scripts other than Latin, Greek and
+    # Cyrillic (Myanmar, Phags-pa, CJK compatibility ideographs, …)
+    return category[0] in ('S', 'N') or (category[0] == 'L' and ord(before) >= 0x0530)
+
+
 def invisible_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character of `value` that no field takes (see the module's rules), or None."""
     index = _first_invisible(value, multiline)
@@ -78,6 +117,11 @@ def _first_invisible(value: str, multiline: bool) -> int | None:
             return index
         if category in ('Cs', 'Zl', 'Zp') or character in BIDI_CONTROLS or character in ZERO_WIDTH:
             return index
+        if character in _EMOJI_SELECTORS or code in _STANDARD_SELECTORS or code in _IDEOGRAPHIC_SELECTORS \
+                or character in _MONGOLIAN_SELECTORS:
+            if _varies(character, value[index - 1] if index else ''):
+                continue
+            return index
         if character in (ZWJ, ZWNJ):
             before = value[index - 1] if index else ''
             after = value[index + 1] if index + 1 < len(value) else ''
@@ -92,6 +136,8 @@ def _first_invisible(value: str, multiline: bool) -> int | None:
                 start -= 1
             if start and value[start - 1] == _BLACK_FLAG:
                 continue
+            return index
+        if category == 'Cf' or character in _BLANK or _in(code, _IGNORABLE_RANGES):
             return index
     return None
 
