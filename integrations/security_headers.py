@@ -111,11 +111,13 @@ def own_origins(settings: Settings) -> frozenset[str]:
 
 def same_origin_sockets(settings: Settings) -> Callable[[str | None, MutableMapping[str, Any]], bool]:
     """An engine.io `cors_allowed_origins` check: a browser's socket.io connection (which carries the session
-    cookie) is accepted only from a page of the shop, i.e. its public address, or the very host and port the
-    request went to (a default install reached as localhost, a test server on a random port). A page of another
-    site always sends its own origin, so it never matches. Clients that send no Origin (programs, not
-    browsers) are not asked."""
+    cookie) is accepted only from a page of the shop: with ORDERLY_BASE_URL set, its origin alone; without it, also
+    the very host and port the request went to (a default install reached as localhost, a test server on a random
+    port). A page of another site always sends its own origin, so it never matches; with a public address set,
+    a rebound DNS name (the attacker's host pointing at the shop, Host and Origin alike) does not either. Clients
+    that send no Origin (programs, not browsers) are not asked."""
     public = own_origins(settings)
+    host_fallback = not settings.base_url
 
     def allowed(origin: str | None, environ: MutableMapping[str, Any]) -> bool:
         if not origin:
@@ -126,7 +128,7 @@ def same_origin_sockets(settings: Settings) -> Callable[[str | None, MutableMapp
         scope = environ.get('asgi.scope') or {}
         scheme = {'ws': 'http', 'wss': 'https'}.get(scope.get('scheme', 'http'), scope.get('scheme', 'http'))
         host = environ.get('HTTP_HOST', '')
-        if host and origin == f'{scheme}://{host}'.lower():
+        if host_fallback and host and origin == f'{scheme}://{host}'.lower():
             return True
         # a warning, not an error: another site's page did it; behind a proxy it also says which base URL to set
         log.warning('socket.io connection from %r refused: not the shop\'s origin (ORDERLY_BASE_URL %s)',

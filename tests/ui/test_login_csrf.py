@@ -159,3 +159,12 @@ def test_an_older_browsers_referer_of_the_public_address_counts_as_the_shops_pag
     assert cookie_settings.from_this_site(request(host='127.0.0.1:8080', referer='https://shop.example/a'))
     assert cookie_settings.from_this_site(request(host='127.0.0.1:8080', referer='https://evil.example/')) is False
     assert cookie_settings.from_this_site(request(host='127.0.0.1:8080')) is None
+
+
+@pytest.mark.parametrize('target', ['/.//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example',
+                                    '/account/../..//evil.example', '/account/./..//evil.example?x=1'])
+def test_a_next_parameter_with_dot_segments_stays_on_this_site(target):
+    from ui.storefront.customer_session import local_path
+    # a browser resolves the dot segments (also %2e) and would read `//evil.example` as another host
+    assert local_path(target).split('?')[0] in ('/account', '/evil.example')
+    assert local_path('/account/./orders/../settings') == '/account/settings'

@@ -62,3 +62,11 @@ async def test_a_header_the_response_set_itself_is_kept_and_not_doubled():
     assert answer.headers.get_list('x-content-type-options') == ['nosniff']
     assert answer.headers['referrer-policy'] == 'strict-origin-when-cross-origin'
     assert "frame-ancestors 'none'" in answer.headers['content-security-policy']
+
+
+def test_with_a_public_address_socket_io_takes_only_its_origin_whatever_host_the_request_names():
+    allowed = same_origin_sockets(settings('https://shop.example'))
+    assert not allowed('http://evil.example', environ('evil.example'))  # DNS rebinding: the Host is the attacker's
+    assert not allowed('https://evil.example', environ('evil.example', 'wss'))
+    assert not allowed('http://127.0.0.1:8080', environ('127.0.0.1:8080'))
+    assert allowed('https://shop.example', environ('shop.example', 'wss'))
