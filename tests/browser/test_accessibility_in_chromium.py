@@ -6,11 +6,12 @@ WebDriver's script execution, which the page's Content-Security-Policy does not 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
-from domain.models import Order, OutboxMessage
+from domain.models import Order
 from tests.browser.conftest import LAPTOP, PHONE
 from tests.browser.sync_db import run_query
 from tests.browser.test_checkout_in_chromium import add_to_cart, field
 from tests.browser.test_customers_in_chromium import admin_signs_in, start
+from tests.mailed_links import mailed_token
 
 RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 # Beyond WCAG's letter: what Lighthouse also checks and a screen reader user feels (skipped levels, no main)
@@ -89,8 +90,8 @@ def test_storefront_pages_break_no_accessibility_rule(laptop, axe_source):
         field(screen, label).send_keys(value)
     screen.click('Create my account')
     screen.should_contain('Please confirm your e-mail address')
-    token = run_query(lambda: OutboxMessage.get(template='customer_verification').values_list('payload', flat=True))
-    screen.open(f'/account/verify/{token["token"]}')
+    token = run_query(lambda: mailed_token('ann@example.com', 'customer_verification'))
+    screen.open(f'/account/verify/{token}')
     screen.should_contain('ann@example.com is confirmed.')
     screen.open('/account')
     screen.should_contain('We found 1 earlier order placed with your e-mail as a guest.')

@@ -14,6 +14,7 @@ from domain.models import Customer, Order, OutboxMessage, PaymentSettings, Shop
 from domain.order_changes import StatusUpdate, change_status
 from domain.password_rule import PASSWORD_RULE
 from domain.statuses import OrderStatus
+from tests.mailed_links import mailed_token
 from tests.ui.test_admin_orders import customer_orders, eventually
 from tests.ui.test_admin_orders import sign_in as sign_in_admin
 from ui.storefront.customer_session import local_path
@@ -24,11 +25,6 @@ ANN, PASSWORD = 'ann@example.com', 'lantern orchard 42'
 @pytest.fixture(autouse=True)
 def no_slow_answers(monkeypatch):
     monkeypatch.setattr(admin_auth, 'FAILED_LOGIN_DELAY', 0)
-
-
-async def mailed_token(email: str, template: str) -> str:
-    message = await OutboxMessage.filter(recipient=email, template=template).order_by('-id').first()
-    return message.payload['token']
 
 
 async def account(email: str = ANN, *, name: str = 'Ann Peeters', verified: bool = True) -> Customer:

@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
+from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.catalogue import default_shop
@@ -41,11 +42,11 @@ def account_header(shop: Shop, customer: Customer, title: str) -> None:
                 .props('flat no-caps dense').mark('sign-out')
 
 
-async def account_page() -> None:
+async def account_page() -> RedirectResponse | None:
     shop = await default_shop()
     customer = await require_customer(shop, '/account')
-    if customer is None:
-        return
+    if isinstance(customer, RedirectResponse):
+        return customer
     with storefront_frame(shop, 'Your orders'):
         account_header(shop, customer, 'Your orders')
         if customer.email_verified_at is None:

@@ -1,5 +1,6 @@
 """`/account/orders/{code}`: one of the customer's orders; anyone else's order looks exactly like an unknown code."""
 
+from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.catalogue import default_shop
@@ -12,11 +13,11 @@ from ui.storefront.order_cards import delivery_card, history_card, order_card
 from ui.storefront.payment_panel import payment_panel
 
 
-async def account_order_page(code: str) -> None:
+async def account_order_page(code: str) -> RedirectResponse | None:
     shop = await default_shop()
     customer = await require_customer(shop, f'/account/orders/{code}')
-    if customer is None:
-        return
+    if isinstance(customer, RedirectResponse):
+        return customer
     order = await account_order(customer, code)
     with storefront_frame(shop, order.code if order else 'Order'):
         ui.link('← Your orders', '/account').classes('text-sm')

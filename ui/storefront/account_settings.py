@@ -3,6 +3,7 @@ the browsers signed in to the account and sign any of them out."""
 
 from collections.abc import Awaitable, Callable
 
+from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.admin_auth import SessionInfo
@@ -26,11 +27,11 @@ from ui.storefront.customer_session import current_customer, current_token, guar
 from ui.storefront.frame import storefront_frame
 
 
-async def account_settings_page() -> None:
+async def account_settings_page() -> RedirectResponse | None:
     shop = await default_shop()
     customer = await require_customer(shop, '/account/settings')
-    if customer is None:
-        return
+    if isinstance(customer, RedirectResponse):
+        return customer
     with storefront_frame(shop, 'Account settings'):
         account_header(shop, customer, 'Account settings')
         with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-2 gap-6 items-start'):

@@ -84,11 +84,12 @@ def login_path(next_path: str) -> str:
     return f'/account/login?next={quote(local_path(next_path), safe="/")}'
 
 
-async def require_customer(shop: Shop, here: str) -> Customer | None:
-    """The signed-in customer, or None after sending the browser to sign in (and back to `here` after)."""
+async def require_customer(shop: Shop, here: str) -> Customer | RedirectResponse:
+    """The signed-in customer, or the answer that sends the browser to sign in (and back to `here` after): an HTTP
+    redirect, so the page is never built empty and then navigated away from."""
     customer = await current_customer(shop)
     if customer is None:
-        ui.navigate.to(login_path(here))
+        return RedirectResponse(login_path(here), status_code=303)
     return customer
 
 
