@@ -16,19 +16,14 @@ from nicegui import app, ui
 from domain.admin_auth import SignedInAdmin, admin_account, redeem_sign_in, session_admin
 from domain.catalogue import default_shop
 from domain.models import Shop
-from domain.sessions import device_after_sign_in, lifetimes
 from ui.components.browser_session import (
     ADMIN_COOKIE,
     ADMIN_COOKIE_PATH,
-    DEVICE_COOKIE,
-    DEVICE_LIFETIME,
     client_address,
     cookie,
-    delete_cookie,
     from_this_site,
-    new_browser_id,
-    request_cookie,
-    set_cookie,
+    signed_in_response,
+    signed_out_response,
     user_agent,
 )
 from ui.components.page_memory import release_request
@@ -100,23 +95,17 @@ async def start_session(request: Request, ticket: str = '') -> RedirectResponse:
     if signed_in is None:  # used, expired or another browser's: sign in again
         return RedirectResponse('/admin/login', status_code=303)
     admin, token = signed_in
-    response = RedirectResponse('/admin/orders', status_code=303)
-    set_cookie(response, request, ADMIN_COOKIE, token, path=ADMIN_COOKIE_PATH, max_age=lifetimes().absolute)
-    device = await device_after_sign_in(admin_account(admin.id), request_cookie(request, DEVICE_COOKIE))
-    set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
-    await new_browser_id(request)
-    return response
+    return await signed_in_response(request, '/admin/orders', cookie=ADMIN_COOKIE, token=token,
+                                    path=ADMIN_COOKIE_PATH, account=admin_account(admin.id))
 
 
 async def end_session(request: Request) -> RedirectResponse:
     """After a sign-out (a page event ends the sessions): forget the cookie. A live session is left alone, so a
     link from another site cannot sign anyone out."""
-    response = RedirectResponse('/admin/login', status_code=303)
-    token = request_cookie(request, ADMIN_COOKIE)
-    if token is not None and await session_admin(token) is None:
-        delete_cookie(response, request, ADMIN_COOKIE, path=ADMIN_COOKIE_PATH)
-        await new_browser_id(request)
-    return response
+    async def is_live(token: str) -> bool:
+        return await session_admin(token) is not None
+    return await signed_out_response(request, '/admin/login', cookie=ADMIN_COOKIE, path=ADMIN_COOKIE_PATH,
+                                     is_live=is_live)
 
 
 def add_session_routes() -> None:

@@ -12,13 +12,16 @@ Domain), which no other site can set. The sign-in routes also accept only a navi
 """
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from nicegui import app, ui
 from nicegui.storage import request_contextvar
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+
+from domain.sessions import device_after_sign_in, lifetimes
 
 ADMIN_COOKIE, ADMIN_COOKIE_PATH = 'orderly_admin', '/admin'
 CUSTOMER_COOKIE, CUSTOMER_COOKIE_PATH = 'orderly_customer', '/'
@@ -131,3 +134,27 @@ async def new_browser_id(request: Request) -> None:
         for key in _OLD_TOKEN_KEYS:
             users[old].pop(key, None)
     request.session['id'] = new
+
+
+async def signed_in_response(request: Request, target: str, *, cookie: str, token: str, path: str,
+                             account: str) -> RedirectResponse:
+    """A sign-in route's answer: to `target` with the session's cookie, the device cookie (kept only if it is
+    already a known device of `account`, else a new one) and a new NiceGUI browser id."""
+    response = RedirectResponse(target, status_code=303)
+    set_cookie(response, request, cookie, token, path=path, max_age=lifetimes().absolute)
+    device = await device_after_sign_in(account, request_cookie(request, DEVICE_COOKIE))
+    set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
+    await new_browser_id(request)
+    return response
+
+
+async def signed_out_response(request: Request, target: str, *, cookie: str, path: str,
+                              is_live: Callable[[str], Awaitable[bool]]) -> RedirectResponse:
+    """A sign-out route's answer: to `target`, forgetting the session's cookie only once its session has ended (a
+    page event ends it), so a link from another site cannot sign anyone out."""
+    response = RedirectResponse(target, status_code=303)
+    token = request_cookie(request, cookie)
+    if token is not None and not await is_live(token):
+        delete_cookie(response, request, cookie, path=path)
+        await new_browser_id(request)
+    return response

@@ -19,20 +19,16 @@ from nicegui import app, ui
 from domain.catalogue import default_shop
 from domain.customer_accounts import customer_account, redeem_sign_in, session_customer, sign_in_ticket
 from domain.models import Customer, Shop
-from domain.sessions import device_after_sign_in, lifetimes
 from ui.components.browser_session import (
     CUSTOMER_COOKIE,
     CUSTOMER_COOKIE_PATH,
     DEVICE_COOKIE,
-    DEVICE_LIFETIME,
     browser_id,
     client_address,
     cookie,
-    delete_cookie,
     from_this_site,
-    new_browser_id,
-    request_cookie,
-    set_cookie,
+    signed_in_response,
+    signed_out_response,
     user_agent,
 )
 
@@ -118,23 +114,17 @@ async def start_session(request: Request, ticket: str = '', next: str = '') -> R
     if signed_in is None:  # used, expired or another browser's: sign in again
         return RedirectResponse(login_path(next), status_code=303)
     customer, token = signed_in
-    response = RedirectResponse(local_path(next), status_code=303)
-    set_cookie(response, request, CUSTOMER_COOKIE, token, path=CUSTOMER_COOKIE_PATH, max_age=lifetimes().absolute)
-    device = await device_after_sign_in(customer_account(customer.id), request_cookie(request, DEVICE_COOKIE))
-    set_cookie(response, request, DEVICE_COOKIE, device, path='/', max_age=DEVICE_LIFETIME)
-    await new_browser_id(request)
-    return response
+    return await signed_in_response(request, local_path(next), cookie=CUSTOMER_COOKIE, token=token,
+                                    path=CUSTOMER_COOKIE_PATH, account=customer_account(customer.id))
 
 
 async def end_session(request: Request) -> RedirectResponse:
     """After a sign-out (a page event ends the sessions): forget the cookie. A live session is left alone, so a
     link from another site cannot sign anyone out."""
-    response = RedirectResponse('/account/logout', status_code=303)
-    token = request_cookie(request, CUSTOMER_COOKIE)
-    if token is not None and await session_customer(await default_shop(), token) is None:
-        delete_cookie(response, request, CUSTOMER_COOKIE, path=CUSTOMER_COOKIE_PATH)
-        await new_browser_id(request)
-    return response
+    async def is_live(token: str) -> bool:
+        return await session_customer(await default_shop(), token) is not None
+    return await signed_out_response(request, '/account/logout', cookie=CUSTOMER_COOKIE,
+                                     path=CUSTOMER_COOKIE_PATH, is_live=is_live)
 
 
 def add_session_routes() -> None:
