@@ -10,6 +10,7 @@ from domain.models import AdminRole, Order, OutboxMessage, Shop
 from domain.order_changes import StatusUpdate, change_status
 from domain.payment_settings import PaymentOptions, update_payment_methods
 from domain.statuses import OrderStatus, is_payable
+from tests.conftest import ON_POSTGRES
 from tests.integration.conftest import BASE_URL, MAIL_FROM
 from tests.integration.test_place_order import checkout, product
 
@@ -140,7 +141,8 @@ async def test_a_line_break_in_a_name_adds_no_header_and_markup_is_escaped(shop,
 
 async def test_control_bidi_and_zero_width_characters_in_stored_names_never_reach_a_header(shop, catcher, dispatcher):
     placed = await place(shop)
-    await Order.filter(code=placed.code).update(customer_name='Ann\x00 Pee\u202eters\u200b\x1b')
+    nul = '' if ON_POSTGRES else '\x00'  # PostgreSQL's text cannot hold a NUL at all
+    await Order.filter(code=placed.code).update(customer_name=f'Ann{nul} Pee\u202eters\u200b\x1b')
     await Shop.filter(id=shop.id).update(name='Demo\x07 shop\u2066')
     await dispatcher.deliver_due()
     assert len(catcher.received) == 3

@@ -12,7 +12,7 @@ from domain.seed import ensure_demo_shop
 from domain.sql import fetch
 from integrations.database import open_database
 from integrations.search_index import ensure_order_search_index
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, sqlite_only
 from tests.integration.test_order_queries import add_order
 
 
@@ -72,6 +72,7 @@ OLD_INDEX = [  # the index as Orderly made it before city and reference were sea
 ]
 
 
+@sqlite_only  # FTS5's table and triggers; PostgreSQL's trigram indexes are only ever added
 async def test_an_index_made_by_an_older_orderly_is_rebuilt_with_city_and_reference(shop):
     connection = connections.get('default')
     for trigger in ('order_search_insert', 'order_search_delete', 'order_search_update'):  # the shop made today's
