@@ -92,9 +92,13 @@ def test_the_grid_has_named_links_and_checkboxes_searches_as_typed_and_holds_its
     search.send_keys(Keys.BACKSPACE)
     eventually_rows(screen, [jonas, eva])
 
-    for code in (jonas, eva):  # each click draws the rows anew: find the next box afresh
-        screen.selenium.find_element(By.CSS_SELECTOR, f'[aria-label="Select order {code}"]').click()
-        screen.wait(0.3)
+    for code in (jonas, eva):  # each click draws the rows anew: find the next box afresh, once this one shows it
+        box = f'[aria-label="Select order {code}"]'
+        screen.selenium.find_element(By.CSS_SELECTOR, box).click()
+        for _ in range(50):
+            if js(screen, f"return document.querySelector('{box}')?.getAttribute('aria-checked')") == 'true':
+                break
+            screen.wait(0.1)
     screen.should_contain('2 selected')
     screen.should_not_contain('records selected')
     assert header_widths(screen) == widths
